@@ -1,0 +1,82 @@
+"""Load the exported fastai learner once and classify photo bytes with it."""
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from model.compat import ensure_torchvision_importable
+from model.decoding import decode_image
+from model.policy import Thresholds, decide
+from model.verdict import CLASSES, Verdict
+
+ensure_torchvision_importable()
+
+from fastai.learner import Learner, load_learner  # noqa: E402  (needs the guard above)
+from fastai.vision.core import PILImage  # noqa: E402
+
+DEFAULT_MODEL_PATH = Path(__file__).parent / "snake_classifier.pkl"
+
+
+class ModelNotFound(FileNotFoundError):
+    """The learner file is missing; the message names the path."""
+
+
+def thresholds_path_for(model_path: Path) -> Path:
+    """Where the safety thresholds chosen for a model live: beside it, `<name>.policy.json`."""
+    return model_path.with_suffix(".policy.json")
+
+
+@dataclass
+class Classifier:
+    """A loaded learner plus the safety thresholds; `classify` is safe to call from any thread.
+
+    We run the learner's own validation transforms and model directly instead of `Learner.predict`,
+    which mutates shared learner state and breaks when threads call it at once. The forward pass is
+    serialised by a lock (on 2 cores parallel forwards only fight over the same cores); decoding,
+    the expensive part for big photos, runs outside it.
+    """
+
+    learner: Learner
+    thresholds: Thresholds
+    name: str
+
+    def __post_init__(self) -> None:
+        vocab = [str(name) for name in self.learner.dls.vocab]
+        if sorted(vocab) != sorted(CLASSES):
+            raise ValueError(f"model classes {vocab} are not {list(CLASSES)}")
+        self._vocab = vocab
+        self._lock = threading.Lock()
+        self.learner.model.eval()
+        resize = next(t for t in self.learner.dls.valid.after_item.fs if hasattr(t, "size"))
+        self.input_size = max(resize.size)
+
+    def classify(self, data: bytes) -> Verdict:
+        """Classify the photo in `data`; raises `UnreadableImage` for anything that is not one."""
+        return self.classify_image(decode_image(data, min_side=self.input_size))
+
+    def classify_image(self, image) -> Verdict:
+        """Classify an already decoded RGB PIL image."""
+        probabilities = self.probabilities(image)
+        return decide(dict(zip(self._vocab, probabilities.tolist(), strict=True)), self.thresholds)
+
+    def probabilities(self, image) -> torch.Tensor:
+        """The network's softmax over its vocabulary for one RGB PIL image."""
+        dataloader = self.learner.dls.valid
+        item = dataloader.after_item(PILImage(image))
+        with self._lock, torch.inference_mode():
+            batch = dataloader.after_batch(item[None])
+            logits = self.learner.model(batch)
+        return torch.softmax(logits.float(), dim=1)[0]
+
+
+def load_classifier(path: Path | str = DEFAULT_MODEL_PATH) -> Classifier:
+    """Load the learner at `path` and the thresholds beside it (defaults when there are none)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ModelNotFound(f"no model file at {path}")
+    learner = load_learner(path, cpu=True)
+    policy_file = thresholds_path_for(path)
+    thresholds = Thresholds.load(policy_file) if policy_file.is_file() else Thresholds()
+    return Classifier(learner=learner, thresholds=thresholds, name=path.stem)

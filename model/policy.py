@@ -1,0 +1,51 @@
+"""The safety policy: the network's probabilities become a label only when it is safe to say.
+
+Calling a snake harmless (`kingsnake`) or saying there is no snake (`no_snake`) is what can hurt
+someone, so each needs the network to be at least as sure as a threshold chosen on validation data
+(training/thresholds.py). Below it the verdict is `uncertain`, which the bot words as "treat it as
+venomous". Calling a snake a coral snake, or an unknown snake, errs on the safe side and needs no threshold.
+"""
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from model.verdict import CLASSES, UNCERTAIN, Verdict
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The least probability at which each guarded class may be said."""
+
+    kingsnake: float = 0.9
+    no_snake: float = 0.9
+
+    def required_for(self, label: str) -> float:
+        """The probability `label` needs before it is said; 0 for unguarded labels."""
+        return getattr(self, label, 0.0)
+
+    @classmethod
+    def load(cls, path: Path) -> "Thresholds":
+        """Read thresholds from JSON; missing keys keep their defaults."""
+        values = json.loads(path.read_text())
+        return cls(**{name: float(values[name]) for name in asdict(cls()) if name in values})
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=2) + "\n")
+
+
+def decide(probabilities: Mapping[str, float], thresholds: Thresholds) -> Verdict:
+    """Turn the network's class probabilities into a verdict under the safety thresholds."""
+    missing = set(CLASSES) - set(probabilities)
+    if missing:
+        raise ValueError(f"probabilities lack classes {sorted(missing)}")
+    best_guess = max(CLASSES, key=lambda name: probabilities[name])
+    confidence = float(probabilities[best_guess])
+    sure_enough = confidence >= thresholds.required_for(best_guess)
+    return Verdict(
+        label=best_guess if sure_enough else UNCERTAIN,
+        best_guess=best_guess,
+        confidence=confidence,
+        probabilities={name: float(probabilities[name]) for name in CLASSES},
+    )

@@ -1,0 +1,37 @@
+"""What the classifier says about one photo."""
+
+from dataclasses import dataclass, field
+
+CLASSES = ("coral_snake", "kingsnake", "other_snake", "no_snake")
+"""The four classes the network scores; their probabilities sum to 1."""
+
+UNCERTAIN = "uncertain"
+LABELS = (*CLASSES, UNCERTAIN)
+"""Every label a verdict can carry: a class, or `uncertain` when the safety policy will not commit."""
+
+DANGEROUS_MISS_LABELS = frozenset({"kingsnake", "no_snake"})
+"""Final labels that would tell a person a possibly venomous snake is harmless or absent."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The policy's final label for a photo, with the network's probabilities behind it.
+
+    `confidence` is the probability of `best_guess`, the class the network ranks first; for an
+    `uncertain` verdict it is how sure the network was of the guess the policy refused to make.
+    """
+
+    label: str
+    best_guess: str
+    confidence: float
+    probabilities: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        """The verdict as plain JSON types, probabilities sorted highest first."""
+        ranked = sorted(self.probabilities.items(), key=lambda item: item[1], reverse=True)
+        return {
+            "label": self.label,
+            "best_guess": self.best_guess,
+            "confidence": round(self.confidence, 4),
+            "probabilities": {name: round(value, 4) for name, value in ranked},
+        }
