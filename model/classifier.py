@@ -1,6 +1,7 @@
 """Load the exported fastai learner once and classify photo bytes with it."""
 
 import threading
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,7 +77,10 @@ def load_classifier(path: Path | str = DEFAULT_MODEL_PATH) -> Classifier:
     path = Path(path)
     if not path.is_file():
         raise ModelNotFound(f"no model file at {path}")
-    learner = load_learner(path, cpu=True)
+    with warnings.catch_warnings():
+        # fastai warns that pickles can run code: MODEL_PATH is the operator's own file, never user input.
+        warnings.filterwarnings("ignore", message=".*insecure pickle", category=UserWarning)
+        learner = load_learner(path, cpu=True)
     policy_file = thresholds_path_for(path)
     thresholds = Thresholds.load(policy_file) if policy_file.is_file() else Thresholds()
     return Classifier(learner=learner, thresholds=thresholds, name=path.stem)

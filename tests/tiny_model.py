@@ -92,7 +92,8 @@ def train_tiny_learner(folder: Path, photos_per_class: int = 16) -> Path:
     )
     dataloaders = block.dataloaders(folder / "data", bs=16, num_workers=0)
     learner = Learner(dataloaders, tiny_network(), loss_func=CrossEntropyLossFlat())
-    learner.fit_one_cycle(6, 1e-2)
+    with learner.no_bar(), learner.no_logging():
+        learner.fit_one_cycle(12, 1e-2)
     model_path = folder / "tiny.pkl"
     learner.export(model_path)
     return model_path

@@ -1,0 +1,1 @@
+"""The Telegram bot and its web server: the front of the snake classifier."""

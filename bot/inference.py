@@ -1,0 +1,42 @@
+"""The bounded executor in front of the classifier: the event loop never waits on a forward pass.
+
+Work is admitted only while fewer than `capacity` photos are queued or running; past that the caller
+gets `Overloaded` at once, so a flood turns into quick "busy" replies instead of ten-minute waits.
+"""
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from model import Classifier, Verdict
+
+
+class Overloaded(RuntimeError):
+    """Too many photos are waiting; try again later."""
+
+
+class InferenceService:
+    def __init__(self, classifier: Classifier, workers: int = 1, capacity: int = 32) -> None:
+        self.classifier = classifier
+        self.capacity = capacity
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="inference")
+        self._in_flight = 0  # only touched on the event loop's thread
+
+    @property
+    def queue_depth(self) -> int:
+        """Photos admitted and not yet answered (queued or running)."""
+        return self._in_flight
+
+    async def classify(self, data: bytes) -> Verdict:
+        """Classify photo bytes in a worker thread; raises `Overloaded` or `model.UnreadableImage`."""
+        if self._in_flight >= self.capacity:
+            raise Overloaded()
+        self._in_flight += 1
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._executor, self.classifier.classify, data)
+        finally:
+            self._in_flight -= 1
+
+    def shutdown(self) -> None:
+        """Finish the photos in flight, then stop the worker threads."""
+        self._executor.shutdown(wait=True)

@@ -1,0 +1,67 @@
+"""Runs everything together: the Application (polling or webhook), the web server and the executor."""
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from aiohttp import web
+from telegram.ext import Application
+
+from bot.handlers import Services
+from bot.images import ImageFetcher
+from bot.inference import InferenceService
+from bot.settings import Settings
+from bot.telegram import build_application
+from bot.web import build_web_app
+from model import Classifier
+
+logger = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings, classifier: Classifier) -> AsyncIterator[Application]:
+    """The bot, answering updates and serving HTTP until the block exits; then shut down in order."""
+    inference = InferenceService(classifier, settings.inference_workers, settings.inference_queue_size)
+    fetcher = ImageFetcher(settings.fetch_allowed_networks)
+    application = build_application(settings, Services(inference, fetcher))
+    runner = web.AppRunner(build_web_app(settings, application, inference), handle_signals=False)
+    await fetcher.start()
+    await application.initialize()
+    try:
+        await application.start()
+        await _start_receiving_updates(settings, application)
+        await runner.setup()
+        await web.TCPSite(runner, port=settings.port).start()
+        logger.info("@%s up: %s mode, port %d", application.bot.username, settings.bot_mode, settings.port)
+        yield application
+    finally:
+        await runner.cleanup()
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        inference.shutdown()
+        await fetcher.close()
+        logger.info("bot stopped")
+
+
+async def _start_receiving_updates(settings: Settings, application: Application) -> None:
+    if settings.bot_mode == "webhook":
+        await application.bot.set_webhook(
+            url=settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=["message"]
+        )
+    else:
+        await application.updater.start_polling(allowed_updates=["message"])
+
+
+async def serve_until_stopped(settings: Settings, classifier: Classifier) -> None:
+    """Run the bot until SIGINT or SIGTERM (`docker stop`, Heroku), then finish cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(stop_signal, stop.set)
+    async with running_bot(settings, classifier):
+        await stop.wait()

@@ -1,0 +1,97 @@
+"""Every setting the bot reads from the environment (and `.env`), typed and checked once at start-up."""
+
+import ipaddress
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from model import DEFAULT_MODEL_PATH
+
+TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
+TELEGRAM_FILE_BASE_URL = "https://api.telegram.org/file/bot"
+_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as a secret_token
+
+
+class ConfigError(ValueError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram_bot_token: str = field(repr=False)
+    bot_mode: str = "polling"
+    webhook_url: str = ""
+    webhook_secret: str = field(default="", repr=False)
+    port: int = 8080
+    model_path: Path = DEFAULT_MODEL_PATH
+    telegram_api_base_url: str = TELEGRAM_API_BASE_URL
+    telegram_file_base_url: str = TELEGRAM_FILE_BASE_URL
+    inference_workers: int = 1
+    inference_queue_size: int = 32
+    fetch_allowed_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    """Addresses a link may point to besides public ones: only for tests and private deployments."""
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of `webhook_url`, which our web server answers."""
+        return urlsplit(self.webhook_url).path or "/"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from `environ` (default: the process environment after loading `.env`)."""
+    if environ is None:
+        from dotenv import load_dotenv
+
+        load_dotenv()
+        environ = os.environ
+    settings = Settings(
+        telegram_bot_token=environ.get("TELEGRAM_BOT_TOKEN", "").strip(),
+        bot_mode=environ.get("BOT_MODE", "polling").strip().lower(),
+        webhook_url=environ.get("WEBHOOK_URL", "").strip(),
+        webhook_secret=environ.get("WEBHOOK_SECRET", "").strip(),
+        port=_integer(environ, "PORT", 8080),
+        model_path=Path(environ.get("MODEL_PATH") or DEFAULT_MODEL_PATH),
+        telegram_api_base_url=environ.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API_BASE_URL,
+        telegram_file_base_url=environ.get("TELEGRAM_FILE_BASE_URL") or TELEGRAM_FILE_BASE_URL,
+        inference_workers=_integer(environ, "INFERENCE_WORKERS", 1),
+        inference_queue_size=_integer(environ, "INFERENCE_QUEUE_SIZE", 32),
+        fetch_allowed_networks=_networks(environ.get("FETCH_ALLOWED_NETWORKS", "")),
+    )
+    _validate(settings)
+    return settings
+
+
+def _validate(settings: Settings) -> None:
+    if not settings.telegram_bot_token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set: get one from @BotFather and put it in .env")
+    if settings.bot_mode not in ("polling", "webhook"):
+        raise ConfigError(f"BOT_MODE must be 'polling' or 'webhook', not {settings.bot_mode!r}")
+    if settings.bot_mode == "webhook":
+        if urlsplit(settings.webhook_url).scheme not in ("http", "https"):
+            raise ConfigError("BOT_MODE=webhook needs WEBHOOK_URL, the public https URL of this server")
+        if not _SECRET_PATTERN.fullmatch(settings.webhook_secret):
+            raise ConfigError("BOT_MODE=webhook needs WEBHOOK_SECRET: 1-256 of A-Z, a-z, 0-9, _ and -")
+    if not 0 < settings.port < 65536:
+        raise ConfigError(f"PORT must be between 1 and 65535, not {settings.port}")
+    if settings.inference_workers < 1 or settings.inference_queue_size < 1:
+        raise ConfigError("INFERENCE_WORKERS and INFERENCE_QUEUE_SIZE must be at least 1")
+
+
+def _integer(environ: Mapping[str, str], name: str, default: int) -> int:
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    try:
+        return tuple(ipaddress.ip_network(part.strip()) for part in value.split(",") if part.strip())
+    except ValueError as error:
+        raise ConfigError(f"FETCH_ALLOWED_NETWORKS: {error}") from None

@@ -1,0 +1,56 @@
+"""The one aiohttp web server: the Telegram webhook (in webhook mode) and the health check."""
+
+import hmac
+import logging
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+from bot.inference import InferenceService
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+TELEGRAM_APP = web.AppKey("telegram_application", Application)
+INFERENCE = web.AppKey("inference", InferenceService)
+SETTINGS = web.AppKey("settings", Settings)
+
+
+def build_web_app(
+    settings: Settings, application: Application, inference: InferenceService
+) -> web.Application:
+    """The web app; the webhook route exists only when the bot runs in webhook mode."""
+    app = web.Application(client_max_size=1024 * 1024)
+    app[SETTINGS] = settings
+    app[TELEGRAM_APP] = application
+    app[INFERENCE] = inference
+    app.router.add_get("/healthz", health)
+    if settings.bot_mode == "webhook":
+        app.router.add_post(settings.webhook_path, receive_update)
+    return app
+
+
+async def health(request: web.Request) -> web.Response:
+    """Up, with the model loaded: what Docker's HEALTHCHECK and Heroku look at."""
+    inference = request.app[INFERENCE]
+    return web.json_response(
+        {"status": "ok", "model": inference.classifier.name, "queue_depth": inference.queue_depth}
+    )
+
+
+async def receive_update(request: web.Request) -> web.Response:
+    """An update from Telegram: checked against the secret, then queued for the Application."""
+    expected = request.app[SETTINGS].webhook_secret
+    given = request.headers.get(SECRET_HEADER, "")
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        return web.json_response({"error": "forbidden"}, status=403)
+    application = request.app[TELEGRAM_APP]
+    try:
+        update = Update.de_json(await request.json(), application.bot)
+    except (ValueError, TypeError, KeyError) as error:
+        logger.warning("rejected a malformed webhook update: %s", error)
+        return web.json_response({"error": "malformed update"}, status=400)
+    await application.update_queue.put(update)
+    return web.json_response({"ok": True})

@@ -1,0 +1,65 @@
+"""`python -m bot` as an operator runs it: clear errors, a working bot, no token in the logs, a clean stop."""
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.bot.conftest import PRIVATE_CHAT, TOKEN, free_port
+from tests.fakes.telegram_api import FakeTelegram
+from tests.tiny_model import photo_bytes
+
+
+async def run_bot(environment: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        env={**os.environ, "TELEGRAM_BOT_TOKEN": "", **environment},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_missing_token_is_one_line_and_exit_code_2() -> None:
+    process = await run_bot({})
+    _, stderr = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode == 2
+    assert stderr.decode().strip().splitlines() == [
+        "error: TELEGRAM_BOT_TOKEN is not set: get one from @BotFather and put it in .env"
+    ]
+
+
+async def test_missing_model_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
+    process = await run_bot({"TELEGRAM_BOT_TOKEN": TOKEN, "MODEL_PATH": str(tmp_path / "absent.pkl")})
+    _, stderr = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode == 2
+    assert stderr.decode().strip().splitlines() == [f"error: no model file at {tmp_path / 'absent.pkl'}"]
+
+
+async def test_answers_a_photo_then_stops_cleanly_on_sigterm(
+    telegram: FakeTelegram, tiny_model_path: Path
+) -> None:
+    base = telegram.base.rstrip("/")
+    process = await run_bot(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "MODEL_PATH": str(tiny_model_path),
+            "PORT": str(free_port()),
+            "TELEGRAM_API_BASE_URL": f"{base}/bot",
+            "TELEGRAM_FILE_BASE_URL": f"{base}/file/bot",
+        }
+    )
+    message = telegram.photo_message(PRIVATE_CHAT, photo_bytes("coral_snake", seed=11))
+    await telegram.queue_update(telegram.update_for(message))
+    reply = await telegram.replies_to(message["message_id"], timeout=120)
+    assert "Likely a venomous coral snake" in reply.visible_text
+
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "@coral_check_bot up: polling mode" in log
+    assert "bot stopped" in log
+    assert TOKEN not in log and TOKEN.split(":")[1] not in log

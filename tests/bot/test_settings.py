@@ -1,0 +1,74 @@
+"""Settings come only from the environment and are checked once, with messages that say what to fix."""
+
+import ipaddress
+from pathlib import Path
+
+import pytest
+
+from bot.settings import ConfigError, load_settings
+from model import DEFAULT_MODEL_PATH
+
+TOKEN = {"TELEGRAM_BOT_TOKEN": "1:abc"}
+
+
+def test_defaults_are_polling_against_telegram() -> None:
+    settings = load_settings(TOKEN)
+    assert settings.bot_mode == "polling"
+    assert settings.port == 8080
+    assert settings.model_path == DEFAULT_MODEL_PATH
+    assert settings.telegram_api_base_url == "https://api.telegram.org/bot"
+    assert settings.telegram_file_base_url == "https://api.telegram.org/file/bot"
+    assert settings.fetch_allowed_networks == ()
+
+
+def test_every_variable_is_read() -> None:
+    settings = load_settings(
+        {
+            **TOKEN,
+            "BOT_MODE": "Webhook",
+            "WEBHOOK_URL": "https://snakes.example.com/telegram",
+            "WEBHOOK_SECRET": "s3cret",
+            "PORT": "5000",
+            "MODEL_PATH": "/models/other.pkl",
+            "TELEGRAM_API_BASE_URL": "http://localhost:8081/bot",
+            "TELEGRAM_FILE_BASE_URL": "http://localhost:8081/file/bot",
+            "FETCH_ALLOWED_NETWORKS": "10.0.0.0/8, 127.0.0.1",
+        }
+    )
+    assert (settings.bot_mode, settings.port, settings.webhook_path) == ("webhook", 5000, "/telegram")
+    assert settings.model_path == Path("/models/other.pkl")
+    assert settings.telegram_api_base_url == "http://localhost:8081/bot"
+    assert settings.fetch_allowed_networks == (
+        ipaddress.ip_network("10.0.0.0/8"),
+        ipaddress.ip_network("127.0.0.1/32"),
+    )
+
+
+def test_token_is_not_in_the_settings_repr() -> None:
+    assert "abc" not in repr(load_settings({**TOKEN, "WEBHOOK_SECRET": "xyz"}))
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({}, "TELEGRAM_BOT_TOKEN is not set"),
+        ({**TOKEN, "BOT_MODE": "push"}, "BOT_MODE must be 'polling' or 'webhook'"),
+        ({**TOKEN, "BOT_MODE": "webhook", "WEBHOOK_SECRET": "s"}, "needs WEBHOOK_URL"),
+        ({**TOKEN, "BOT_MODE": "webhook", "WEBHOOK_URL": "https://x.example/hook"}, "needs WEBHOOK_SECRET"),
+        (
+            {
+                **TOKEN,
+                "BOT_MODE": "webhook",
+                "WEBHOOK_URL": "https://x.example/h",
+                "WEBHOOK_SECRET": "no spaces",
+            },
+            "needs WEBHOOK_SECRET",
+        ),
+        ({**TOKEN, "PORT": "http"}, "PORT must be a whole number"),
+        ({**TOKEN, "PORT": "70000"}, "PORT must be between"),
+        ({**TOKEN, "FETCH_ALLOWED_NETWORKS": "localhost"}, "FETCH_ALLOWED_NETWORKS"),
+    ],
+)
+def test_bad_settings_say_what_to_fix(environment: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_settings(environment)

@@ -1,0 +1,228 @@
+"""A fake Telegram Bot API server on loopback: the bot talks to it as to Telegram, tests play the users.
+
+It speaks the few methods the bot uses (getMe, getUpdates, setWebhook, deleteWebhook, sendMessage,
+sendChatAction, getFile and file downloads) with the request and response shapes of the real API,
+and records what the bot sent so tests can read the replies.
+"""
+
+import asyncio
+import contextlib
+import html
+import itertools
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = {
+    "id": 7000001,
+    "is_bot": True,
+    "first_name": "Coral Snake Check",
+    "username": "coral_check_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+LONG_POLL_SECONDS = 0.5  # shorter than Telegram's, so the bot stops quickly in tests
+
+
+@dataclass
+class SentMessage:
+    """A message the bot sent, as the fake received it."""
+
+    chat_id: int
+    text: str
+    reply_to_message_id: int | None
+    parse_mode: str | None
+
+    @property
+    def visible_text(self) -> str:
+        """The text as Telegram shows it: HTML tags dropped and entities decoded."""
+        if self.parse_mode != "HTML":
+            return self.text
+        return html.unescape(re.sub(r"<[^>]+>", "", self.text))
+
+
+@dataclass
+class FakeTelegram:
+    token: str
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    sent: list[SentMessage] = field(default_factory=list)
+    chat_actions: list[tuple[int, str]] = field(default_factory=list)
+    webhook: dict[str, str] | None = None
+    files: dict[str, bytes] = field(default_factory=dict)
+    calls: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(100)
+        self._file_ids = itertools.count(1)
+        self._new_update = asyncio.Condition()
+        self._new_message = asyncio.Condition()
+
+    def web_app(self) -> web.Application:
+        app = web.Application(client_max_size=30 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
+        return app
+
+    # The users' side -------------------------------------------------------------------------------
+
+    def add_file(self, data: bytes) -> str:
+        """Store a file as if a user had uploaded it; returns its file_id."""
+        file_id = f"file-{next(self._file_ids)}"
+        self.files[file_id] = data
+        return file_id
+
+    def message(self, chat: dict[str, Any], **content: Any) -> dict[str, Any]:
+        """A message from a user in `chat` with the given content (text, photo, document, ...)."""
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": {"id": 555, "is_bot": False, "first_name": "Field", "username": "field_user"},
+            **content,
+        }
+
+    def photo_message(self, chat: dict[str, Any], data: bytes, **content: Any) -> dict[str, Any]:
+        """A photo message: Telegram sends a few sizes; the bot should take the largest."""
+        file_id = self.add_file(data)
+        sizes = [
+            {
+                "file_id": f"{file_id}-thumb",
+                "file_unique_id": "t",
+                "width": 90,
+                "height": 67,
+                "file_size": 900,
+            },
+            {"file_id": file_id, "file_unique_id": "u", "width": 160, "height": 120, "file_size": len(data)},
+        ]
+        self.files[f"{file_id}-thumb"] = data
+        return self.message(chat, photo=sizes, **content)
+
+    def document_message(
+        self, chat: dict[str, Any], data: bytes, file_name: str, mime_type: str, **content: Any
+    ) -> dict[str, Any]:
+        file_id = self.add_file(data)
+        document = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(data),
+        }
+        return self.message(chat, document=document, **content)
+
+    def update_for(self, message: dict[str, Any]) -> dict[str, Any]:
+        return {"update_id": next(self._update_ids), "message": message}
+
+    async def queue_update(self, update: dict[str, Any]) -> None:
+        """Hand an update to the bot through getUpdates (polling mode)."""
+        async with self._new_update:
+            self.updates.append(update)
+            self._new_update.notify_all()
+
+    async def replies_to(self, message_id: int, timeout: float = 30) -> SentMessage:
+        """Wait for the bot's reply to a message."""
+        return await self._wait_for(lambda: self._find_reply(message_id), timeout)
+
+    def _find_reply(self, message_id: int) -> SentMessage | None:
+        return next((sent for sent in self.sent if sent.reply_to_message_id == message_id), None)
+
+    async def _wait_for(self, find, timeout: float):
+        async with self._new_message:
+            await asyncio.wait_for(self._new_message.wait_for(find), timeout)
+            return find()
+
+    # The bot's side ------------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        method = request.match_info["method"]
+        self.calls.append(method)
+        params = await _parameters(request)
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+        return web.json_response({"ok": True, "result": await handler(params)})
+
+    async def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return BOT_USER
+
+    async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        async with self._new_update:
+            self.updates = [update for update in self.updates if update["update_id"] >= offset]
+            if not self.updates:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._new_update.wait(), LONG_POLL_SECONDS)
+            return list(self.updates)
+
+    async def _api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
+        return True
+
+    async def _api_setWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = {"url": params["url"], "secret_token": params.get("secret_token", "")}
+        return True
+
+    async def _api_sendChatAction(self, params: dict[str, Any]) -> bool:
+        self.chat_actions.append((int(params["chat_id"]), params["action"]))
+        return True
+
+    async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        reply = params.get("reply_parameters") or {}
+        sent = SentMessage(
+            chat_id=int(params["chat_id"]),
+            text=params["text"],
+            reply_to_message_id=reply.get("message_id"),
+            parse_mode=params.get("parse_mode"),
+        )
+        async with self._new_message:
+            self.sent.append(sent)
+            self._new_message.notify_all()
+        chat = {"id": sent.chat_id, "type": "private" if sent.chat_id > 0 else "group", "title": "chat"}
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "text": sent.text,
+        }
+
+    async def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = params["file_id"]
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(self.files[file_id]),
+            "file_path": f"photos/{file_id}.jpg",
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        file_id = request.match_info["path"].removeprefix("photos/").removesuffix(".jpg")
+        if file_id not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id], content_type="application/octet-stream")
+
+
+async def _parameters(request: web.Request) -> dict[str, Any]:
+    """The call's parameters: python-telegram-bot posts form fields whose values are JSON-encoded."""
+    if request.content_type == "application/json":
+        return await request.json()
+    form = await request.post()
+    return {name: _json_or_text(value) for name, value in form.items() if isinstance(value, str)}
+
+
+def _json_or_text(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
