@@ -53,7 +53,9 @@ def client_recording(session: aiohttp.ClientSession, sleeps: list[float], **opti
     return PoliteClient(session, sleep=sleep, retry=RetryPolicy(attempts=3, backoff_s=2.0), **options)
 
 
-async def test_waits_as_long_as_a_429_asks(flaky_server, session) -> None:
+async def test_waits_as_long_as_a_429_asks(
+    flaky_server: tuple[FlakyServer, str], session: aiohttp.ClientSession
+) -> None:
     flaky, url = flaky_server
     sleeps: list[float] = []
 
@@ -63,7 +65,9 @@ async def test_waits_as_long_as_a_429_asks(flaky_server, session) -> None:
     assert flaky.user_agents == [USER_AGENT, USER_AGENT]
 
 
-async def test_backs_off_exponentially_after_server_errors(flaky_server, session) -> None:
+async def test_backs_off_exponentially_after_server_errors(
+    flaky_server: tuple[FlakyServer, str], session: aiohttp.ClientSession
+) -> None:
     _, url = flaky_server
     sleeps: list[float] = []
 
@@ -72,7 +76,9 @@ async def test_backs_off_exponentially_after_server_errors(flaky_server, session
     assert (answer, sleeps) == ({"path": "/flaky"}, [2.0, 4.0])
 
 
-async def test_gives_up_after_the_last_attempt(flaky_server, session) -> None:
+async def test_gives_up_after_the_last_attempt(
+    flaky_server: tuple[FlakyServer, str], session: aiohttp.ClientSession
+) -> None:
     flaky, url = flaky_server
     sleeps: list[float] = []
 
@@ -82,7 +88,9 @@ async def test_gives_up_after_the_last_attempt(flaky_server, session) -> None:
     assert len(flaky.user_agents) == 3
 
 
-async def test_does_not_retry_a_missing_page(flaky_server, session) -> None:
+async def test_does_not_retry_a_missing_page(
+    flaky_server: tuple[FlakyServer, str], session: aiohttp.ClientSession
+) -> None:
     flaky, url = flaky_server
 
     with pytest.raises(HttpError, match="404"):
@@ -91,7 +99,9 @@ async def test_does_not_retry_a_missing_page(flaky_server, session) -> None:
     assert len(flaky.user_agents) == 1
 
 
-async def test_paces_requests_to_one_host(flaky_server, session) -> None:
+async def test_paces_requests_to_one_host(
+    flaky_server: tuple[FlakyServer, str], session: aiohttp.ClientSession
+) -> None:
     _, url = flaky_server
     sleeps: list[float] = []
     client = client_recording(session, sleeps, requests_per_second=10)

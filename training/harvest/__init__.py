@@ -15,8 +15,8 @@ wanted). `training/harvest_classes.csv` covers our four classes:
   look-alike (milk snakes, other coral snakes) is filed as "other";
 - no_snake is sourced from animals that look like snakes but are not (glass and alligator lizards,
   worm lizards, caecilians, earthworms): hard negatives the everyday ImageNet scenes of the existing
-  no_snake folder lack. A photo of an animal has no snake in it unless it was mis-identified, which
-  iNaturalist's research grade makes rare.
+  no_snake folder lack. Such a photo may rarely show a snake too (a meal, a neighbour): look
+  through the folder before training on it.
 
 New look-alike pairs are new rows, e.g. `milk_snake,Lampropeltis triangulum,,800` or
 `central_american_coral,Micrurus nigrocinctus;Micrurus diastema,,800`.
