@@ -1,16 +1,39 @@
-"""Photo bytes to an upright RGB picture, safely: unknown formats and bombs refused, odd modes fixed."""
+"""Photo bytes to an upright RGB picture, safely: unknown formats and bombs refused, odd modes fixed.
+
+Memory is bounded before any pixel is allocated: the header's size is checked first, JPEGs (nearly all
+photos) are decoded at reduced scale by the decoder itself (draft mode: a 50-megapixel photo becomes
+about 1 megapixel), and other formats, which decode only at full size, have a much lower limit and are
+shrunk straight after decoding, before any copy is made.
+"""
 
 import io
-import warnings
 
 import pillow_heif
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 pillow_heif.register_heif_opener()  # iPhones send HEIC
 
-ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "HEIF", "MPO"})
-MAX_PIXELS = 100_000_000
-"""Larger pictures are refused before decoding; phones take at most about 50 megapixels."""
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "HEIF")
+"""What Pillow may try to parse (the JPEG reader also opens MPO, two-picture JPEGs); nothing exotic."""
+DRAFT_FORMATS = frozenset({"JPEG", "MPO"})
+"""Formats whose decoder scales down while decoding, so their size costs little memory."""
+MAX_PIXELS = 89_000_000
+"""Larger pictures are refused before decoding (just under Pillow's own bomb warning); phones take
+at most about 50 megapixels, and a JPEG this size decodes at 1/8 scale."""
+MAX_FULL_DECODE_PIXELS = 40_000_000
+"""PNG, WebP, TIFF, HEIC... decode at full size (4 bytes a pixel): larger ones are refused."""
+ORIENTATION_TAG = 0x0112
+TRANSPOSITIONS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+"""EXIF orientation -> the transposition that makes the picture upright (as ImageOps.exif_transpose)."""
+REDUCIBLE_MODES = frozenset({"RGB", "RGBA", "RGBX", "L", "LA", "CMYK", "I", "F"})
 
 
 class UnreadableImage(ValueError):
@@ -20,41 +43,61 @@ class UnreadableImage(ValueError):
 def decode_image(data: bytes, *, min_side: int = 224) -> Image.Image:
     """Decode `data` into an RGB image, rotated as the camera meant it.
 
-    JPEGs are decoded at reduced scale (draft mode) when they are much larger than `min_side`,
-    so a 50-megapixel photo costs about what a small one does.
+    The result keeps its shorter side at least `min_side` (when the photo has that many pixels) and at
+    most about four times that: JPEGs are decoded at reduced scale (draft mode), other formats are
+    shrunk right after decoding.
     """
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            _check_acceptable(image)
-            image.draft("RGB", (min_side * 2, min_side * 2))  # only JPEG honours it
-            image.load()
+        image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+        _check_acceptable(image)
+        orientation = _orientation(image)
+        image.draft("RGB", (min_side * 2, min_side * 2))  # only JPEG honours it
+        image.load()
+        image = _shrink(image, min_side)
     except UnreadableImage:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise UnreadableImage("This picture is too large to read.") from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
         raise UnreadableImage("This file is not a picture I can read.") from error
-    return _to_upright_rgb(image)
+    return _to_rgb(_upright(image, orientation))
 
 
 def _check_acceptable(image: Image.Image) -> None:
-    if image.format not in ACCEPTED_FORMATS:
-        raise UnreadableImage(f"{image.format or 'This'} files are not supported; send a photo.")
     width, height = image.size
-    if width * height > MAX_PIXELS:
+    limit = MAX_PIXELS if image.format in DRAFT_FORMATS else MAX_FULL_DECODE_PIXELS
+    if width * height > limit:
         raise UnreadableImage("This picture is too large to read.")
     if min(width, height) < 16:
         raise UnreadableImage("This picture is too small to show a snake.")
 
 
-def _to_upright_rgb(image: Image.Image) -> Image.Image:
-    image = ImageOps.exif_transpose(image) or image
+def _orientation(image: Image.Image) -> int:
+    try:
+        return int(image.getexif().get(ORIENTATION_TAG, 1))
+    except (ValueError, TypeError, OSError, SyntaxError):
+        return 1  # a broken EXIF block: keep the picture as stored
+
+
+def _shrink(image: Image.Image, min_side: int) -> Image.Image:
+    """Box-reduce by a whole factor while the shorter side stays at least twice `min_side`."""
+    factor = min(image.size) // (min_side * 2)
+    if factor < 2 or image.mode not in REDUCIBLE_MODES:
+        return image
+    return image.reduce(factor)
+
+
+def _upright(image: Image.Image, orientation: int) -> Image.Image:
+    transposition = TRANSPOSITIONS.get(orientation)
+    return image if transposition is None else image.transpose(transposition)
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
         background = Image.new("RGB", image.size, "white")
-        background.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
+        background.paste(rgba, mask=rgba.getchannel("A"))
         return background
-    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+    if image.mode.startswith("I;16") or image.mode == "I":
         image = image.point(lambda value: value / 256).convert("L")  # 16-bit greyscale
     return image.convert("RGB")
