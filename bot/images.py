@@ -2,9 +2,12 @@
 
 A link can point anywhere, so the fetch refuses what could hurt us: other schemes than http(s),
 addresses inside our own network (checked on every address a name resolves to, at connect time, for
-every redirect), slow servers (a total deadline) and huge bodies (a cap enforced while streaming).
+every redirect), slow or trickling servers (one deadline for the whole fetch, redirects included) and
+huge bodies (the Content-Length checked, then a cap enforced while streaming; never decompressed, so a
+gzip bomb stays the small file it is).
 """
 
+import asyncio
 import ipaddress
 import socket
 from collections.abc import Iterable
@@ -19,7 +22,8 @@ from yarl import URL
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 """Telegram's own limit on files a bot may download."""
 MAX_REDIRECTS = 5
-FETCH_TIMEOUT = aiohttp.ClientTimeout(total=20, connect=5, sock_read=10)
+FETCH_DEADLINE_SECONDS = 20.0
+"""The whole fetch, every redirect and the last byte included, must finish within this."""
 USER_AGENT = "coral-snake-check-bot/0.1 (+https://github.com/)"
 IMAGE_CONTENT_TYPES = ("image/", "application/octet-stream", "binary/octet-stream")
 
@@ -69,15 +73,24 @@ class GuardedResolver(ThreadedResolver):
 class ImageFetcher:
     """Fetches images from links through one shared, guarded HTTP session."""
 
-    def __init__(self, allowed_networks: Iterable[Network] = (), max_bytes: int = MAX_IMAGE_BYTES) -> None:
+    def __init__(
+        self,
+        allowed_networks: Iterable[Network] = (),
+        max_bytes: int = MAX_IMAGE_BYTES,
+        deadline: float = FETCH_DEADLINE_SECONDS,
+    ) -> None:
         self._allowed_networks = tuple(allowed_networks)
         self._max_bytes = max_bytes
+        self._deadline = deadline
         self._session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
         connector = aiohttp.TCPConnector(resolver=GuardedResolver(self._allowed_networks), limit=20)
         self._session = aiohttp.ClientSession(
-            connector=connector, timeout=FETCH_TIMEOUT, headers={"User-Agent": USER_AGENT}
+            connector=connector,
+            timeout=aiohttp.ClientTimeout(total=self._deadline, connect=min(5, self._deadline)),
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"},
+            auto_decompress=False,
         )
 
     async def close(self) -> None:
@@ -91,12 +104,8 @@ class ImageFetcher:
             raise RuntimeError("ImageFetcher.start() was not awaited")
         url = self._checked_url(link)
         try:
-            for _ in range(MAX_REDIRECTS + 1):
-                async with self._session.get(url, allow_redirects=False) as response:
-                    if response.status in (301, 302, 303, 307, 308) and "Location" in response.headers:
-                        url = self._checked_url(str(url.join(URL(response.headers["Location"]))))
-                        continue
-                    return await self._read_image(response)
+            async with asyncio.timeout(self._deadline):
+                return await self._follow(url)
         except ImageFetchError:
             raise
         except aiohttp.ClientConnectorError as error:
@@ -107,6 +116,14 @@ class ImageFetcher:
             raise ImageFetchError("That link took too long to answer.") from error
         except (aiohttp.ClientError, ValueError) as error:
             raise ImageFetchError("I couldn't download an image from that link.") from error
+
+    async def _follow(self, url: URL) -> bytes:
+        for _ in range(MAX_REDIRECTS + 1):
+            async with self._session.get(url, allow_redirects=False) as response:
+                if response.status in (301, 302, 303, 307, 308) and "Location" in response.headers:
+                    url = self._checked_url(str(url.join(URL(response.headers["Location"]))))
+                    continue
+                return await self._read_image(response)
         raise ImageFetchError("That link redirects too many times.")
 
     def _checked_url(self, link: str) -> URL:
