@@ -12,6 +12,7 @@ from telegram.ext import Application
 from bot.handlers import Services
 from bot.images import ImageFetcher
 from bot.inference import InferenceService
+from bot.metrics import Metrics, ObservedInference
 from bot.settings import Settings
 from bot.telegram import build_application
 from bot.web import build_web_app
@@ -24,9 +25,13 @@ logger = logging.getLogger(__name__)
 async def running_bot(settings: Settings, classifier: Classifier) -> AsyncIterator[Application]:
     """The bot, answering updates and serving HTTP until the block exits; then shut down in order."""
     inference = InferenceService(classifier, settings.inference_workers, settings.inference_queue_size)
+    metrics = Metrics(lambda: inference.queue_depth)
     fetcher = ImageFetcher(settings.fetch_allowed_networks)
-    application = build_application(settings, Services(inference, fetcher))
-    runner = web.AppRunner(build_web_app(settings, application, inference), handle_signals=False)
+    application = build_application(
+        settings, Services(ObservedInference(inference, metrics, "telegram"), fetcher)
+    )
+    web_app = build_web_app(settings, application, inference, fetcher, metrics)
+    runner = web.AppRunner(web_app, handle_signals=False)
     await fetcher.start()
     await application.initialize()
     try:

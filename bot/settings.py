@@ -33,6 +33,13 @@ class Settings:
     inference_queue_size: int = 32
     fetch_allowed_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     """Addresses a link may point to besides public ones: only for tests and private deployments."""
+    api_enabled: bool = True
+    api_key: str = field(default="", repr=False)
+    """When set, the API asks for `Authorization: Bearer <key>`."""
+    api_rate_limit: int = 30
+    """API requests per minute per client."""
+    api_trust_proxy: bool = False
+    """Take the client's address from X-Forwarded-For (set by Heroku's router); never without a proxy."""
 
     @property
     def webhook_path(self) -> str:
@@ -59,6 +66,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         inference_workers=_integer(environ, "INFERENCE_WORKERS", 1),
         inference_queue_size=_integer(environ, "INFERENCE_QUEUE_SIZE", 32),
         fetch_allowed_networks=_networks(environ.get("FETCH_ALLOWED_NETWORKS", "")),
+        api_enabled=_boolean(environ, "API_ENABLED", True),
+        api_key=environ.get("API_KEY", "").strip(),
+        api_rate_limit=_integer(environ, "API_RATE_LIMIT", 30),
+        api_trust_proxy=_boolean(environ, "API_TRUST_PROXY", False),
     )
     _validate(settings)
     return settings
@@ -76,8 +87,8 @@ def _validate(settings: Settings) -> None:
             raise ConfigError("BOT_MODE=webhook needs WEBHOOK_SECRET: 1-256 of A-Z, a-z, 0-9, _ and -")
     if not 0 < settings.port < 65536:
         raise ConfigError(f"PORT must be between 1 and 65535, not {settings.port}")
-    if settings.inference_workers < 1 or settings.inference_queue_size < 1:
-        raise ConfigError("INFERENCE_WORKERS and INFERENCE_QUEUE_SIZE must be at least 1")
+    if min(settings.inference_workers, settings.inference_queue_size, settings.api_rate_limit) < 1:
+        raise ConfigError("INFERENCE_WORKERS, INFERENCE_QUEUE_SIZE and API_RATE_LIMIT must be at least 1")
 
 
 def _integer(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -88,6 +99,17 @@ def _integer(environ: Mapping[str, str], name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _boolean(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    value = environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {value!r}")
 
 
 def _networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:

@@ -1,4 +1,4 @@
-"""The one aiohttp web server: the Telegram webhook (in webhook mode) and the health check."""
+"""The one aiohttp web server: webhook (in webhook mode), health, metrics, and the API with its pages."""
 
 import hmac
 import logging
@@ -7,7 +7,12 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.api import add_api
+from bot.images import ImageFetcher
 from bot.inference import InferenceService
+from bot.metrics import Metrics, ObservedInference
+from bot.openapi import openapi_document
+from bot.pages import add_pages
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -16,19 +21,29 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 TELEGRAM_APP = web.AppKey("telegram_application", Application)
 INFERENCE = web.AppKey("inference", InferenceService)
 SETTINGS = web.AppKey("settings", Settings)
+METRICS = web.AppKey("metrics", Metrics)
 
 
 def build_web_app(
-    settings: Settings, application: Application, inference: InferenceService
+    settings: Settings,
+    application: Application,
+    inference: InferenceService,
+    fetcher: ImageFetcher,
+    metrics: Metrics,
 ) -> web.Application:
-    """The web app; the webhook route exists only when the bot runs in webhook mode."""
+    """The web app: the webhook route only in webhook mode, the API and its pages only while enabled."""
     app = web.Application(client_max_size=1024 * 1024)
     app[SETTINGS] = settings
     app[TELEGRAM_APP] = application
     app[INFERENCE] = inference
+    app[METRICS] = metrics
     app.router.add_get("/healthz", health)
+    app.router.add_get("/metrics", prometheus_metrics)
     if settings.bot_mode == "webhook":
         app.router.add_post(settings.webhook_path, receive_update)
+    if settings.api_enabled:
+        add_api(app, settings, ObservedInference(inference, metrics, "api"), fetcher)
+        add_pages(app, openapi_document(settings, inference.classifier.name))
     return app
 
 
@@ -38,6 +53,11 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response(
         {"status": "ok", "model": inference.classifier.name, "queue_depth": inference.queue_depth}
     )
+
+
+async def prometheus_metrics(request: web.Request) -> web.Response:
+    """Requests by source and outcome, verdicts, inference latency and queue depth, for Prometheus."""
+    return web.Response(body=request.app[METRICS].render(), content_type="text/plain", charset="utf-8")
 
 
 async def receive_update(request: web.Request) -> web.Response:

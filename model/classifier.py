@@ -1,5 +1,6 @@
 """Load the exported fastai learner once and classify photo bytes with it."""
 
+import hashlib
 import threading
 import warnings
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ class Classifier:
     learner: Learner
     thresholds: Thresholds
     name: str
+    version: str = ""
+    """The first 12 hex digits of the model file's SHA-256: tells apart two files of the same name."""
 
     def __post_init__(self) -> None:
         vocab = [str(name) for name in self.learner.dls.vocab]
@@ -83,4 +86,5 @@ def load_classifier(path: Path | str = DEFAULT_MODEL_PATH) -> Classifier:
         learner = load_learner(path, cpu=True)
     policy_file = thresholds_path_for(path)
     thresholds = Thresholds.load(policy_file) if policy_file.is_file() else Thresholds()
-    return Classifier(learner=learner, thresholds=thresholds, name=path.stem)
+    version = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return Classifier(learner=learner, thresholds=thresholds, name=path.stem, version=version)

@@ -17,7 +17,7 @@ def content_hash(data: bytes) -> str:
 def perceptual_hash(image: Image.Image) -> int:
     """A 64-bit difference hash (dHash): each bit says if a pixel is brighter than its right neighbour."""
     small = image.convert("L").resize((HASH_SIDE + 1, HASH_SIDE), Image.Resampling.LANCZOS)
-    pixels = list(small.getdata())
+    pixels = small.tobytes()  # one byte per pixel in mode "L"
     bits = 0
     for row in range(HASH_SIDE):
         for column in range(HASH_SIDE):

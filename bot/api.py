@@ -1,0 +1,174 @@
+"""The public JSON API, `POST /api/v1/classify`: the bot's guarded fetch and executor, over HTTP.
+
+Errors are JSON `{"error": {"code", "message"}}` with the status that says what went wrong:
+400 not an image, 401 missing key, 413 too large, 415 wrong type, 422 bad link, 429 too many requests,
+503 overloaded.
+"""
+
+import hmac
+import math
+from collections.abc import Awaitable, Callable
+
+from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
+
+from bot.images import IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES, ImageFetcher, ImageFetchError, ImageTooLarge
+from bot.inference import Overloaded
+from bot.metrics import ObservedInference
+from bot.ratelimit import RateLimiter
+from bot.replies import BUSY, reply_for
+from bot.settings import Settings
+from model import UnreadableImage, Verdict
+
+CLASSIFY_PATH = "/api/v1/classify"
+MULTIPART_OVERHEAD = 64 * 1024
+API_INFERENCE = web.AppKey("api_inference", ObservedInference)
+FETCHER = web.AppKey("fetcher", ImageFetcher)
+RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
+API_SETTINGS = web.AppKey("api_settings", Settings)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class ApiError(Exception):
+    """An error the client caused or must wait out, answered as JSON with `status`."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers or {}
+
+    def response(self) -> web.Response:
+        body = {"error": {"code": self.code, "message": self.message}}
+        return web.json_response(body, status=self.status, headers=self.headers)
+
+
+def add_api(
+    app: web.Application, settings: Settings, inference: ObservedInference, fetcher: ImageFetcher
+) -> None:
+    """Serve the API on `app`, with its error middleware and per-client rate limit."""
+    app[API_SETTINGS] = settings
+    app[API_INFERENCE] = inference
+    app[FETCHER] = fetcher
+    app[RATE_LIMITER] = RateLimiter(settings.api_rate_limit)
+    app.middlewares.append(api_errors_as_json)
+    app.router.add_post(CLASSIFY_PATH, classify)
+
+
+@web.middleware
+async def api_errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except ApiError as error:
+        return error.response()
+    except web.HTTPRequestEntityTooLarge:
+        return _too_large().response()
+
+
+async def classify(request: web.Request) -> web.Response:
+    """Classify an uploaded photo (multipart `file`) or the image at a link (JSON `{"url": ...}`)."""
+    _check_access(request)
+    data = await _image_bytes(request)
+    inference = request.app[API_INFERENCE]
+    try:
+        verdict = await inference.classify(data)
+    except UnreadableImage as error:
+        raise ApiError(400, "not_an_image", str(error)) from error
+    except Overloaded as error:
+        raise ApiError(503, "overloaded", BUSY, {"Retry-After": "60"}) from error
+    return web.json_response(classification(verdict, inference.classifier.name, inference.classifier.version))
+
+
+def classification(verdict: Verdict, model_name: str, model_version: str) -> dict[str, object]:
+    """The API's answer: the label, the bot's words for it, and every class probability, highest first."""
+    reply = reply_for(verdict)
+    ranked = sorted(verdict.probabilities.items(), key=lambda item: item[1], reverse=True)
+    return {
+        "label": verdict.label,
+        "best_guess": verdict.best_guess,
+        "confidence": round(verdict.confidence, 4),
+        "verdict": reply.verdict,
+        "confidence_text": reply.confidence,
+        "caveat": reply.caveat,
+        "probabilities": [{"label": label, "probability": round(value, 4)} for label, value in ranked],
+        "model": {"name": model_name, "version": model_version},
+    }
+
+
+def _check_access(request: web.Request) -> None:
+    settings = request.app[API_SETTINGS]
+    if settings.api_key:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), settings.api_key.encode()):
+            raise ApiError(401, "unauthorized", "Send the API key as 'Authorization: Bearer <key>'.",
+                           {"WWW-Authenticate": "Bearer"})  # fmt: skip
+    wait = request.app[RATE_LIMITER].retry_after(client_address(request, settings.api_trust_proxy))
+    if wait:
+        raise ApiError(
+            429, "too_many_requests", "Too many requests; slow down.", {"Retry-After": str(math.ceil(wait))}
+        )
+
+
+def client_address(request: web.Request, trust_proxy: bool) -> str:
+    """Who is asking: the peer, or behind a trusted proxy the address it appended to X-Forwarded-For."""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if trust_proxy and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.remote or "unknown"
+
+
+async def _image_bytes(request: web.Request) -> bytes:
+    if (request.content_length or 0) > MAX_IMAGE_BYTES + MULTIPART_OVERHEAD:
+        raise _too_large()
+    if request.content_type == "multipart/form-data":
+        return await _uploaded_file(request)
+    if request.content_type == "application/json":
+        return await _linked_image(request)
+    raise ApiError(
+        415, "unsupported_media_type", "Send multipart/form-data with a 'file', or JSON {\"url\": ...}."
+    )
+
+
+async def _uploaded_file(request: web.Request) -> bytes:
+    try:
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if isinstance(part, BodyPartReader) and part.name == "file":
+                return await _read_file_part(part)
+    except (ValueError, HttpProcessingError) as error:  # no boundary, broken part headers
+        raise ApiError(400, "bad_form", "The multipart form could not be read.") from error
+    raise ApiError(400, "missing_file", "The form has no 'file' field.")
+
+
+async def _read_file_part(part: BodyPartReader) -> bytes:
+    content_type = part.headers.get("Content-Type", "application/octet-stream").lower()
+    if not content_type.startswith(IMAGE_CONTENT_TYPES):
+        raise ApiError(415, "unsupported_media_type", f"{content_type} is not an image type.")
+    return await _read_capped(part)
+
+
+async def _read_capped(part: BodyPartReader) -> bytes:
+    body = bytearray()
+    while chunk := await part.read_chunk(64 * 1024):
+        body.extend(chunk)
+        if len(body) > MAX_IMAGE_BYTES:
+            raise _too_large()
+    return bytes(body)
+
+
+async def _linked_image(request: web.Request) -> bytes:
+    try:
+        payload = await request.json()
+    except ValueError as error:
+        raise ApiError(400, "bad_json", "The body is not valid JSON.") from error
+    link = payload.get("url") if isinstance(payload, dict) else None
+    if not isinstance(link, str) or not link:
+        raise ApiError(422, "bad_url", 'Send JSON {"url": "https://..."} with a link to an image.')
+    try:
+        return await request.app[FETCHER].fetch(link)
+    except ImageTooLarge as error:
+        raise _too_large() from error
+    except ImageFetchError as error:
+        raise ApiError(422, "bad_url", str(error)) from error
+
+
+def _too_large() -> ApiError:
+    return ApiError(413, "too_large", "The image is larger than 20 MB.")

@@ -1,0 +1,168 @@
+"""The OpenAPI 3.1 description of the web API, served at `/openapi.json` and rendered at `/docs`."""
+
+from typing import Any
+
+from bot.api import CLASSIFY_PATH
+from bot.settings import Settings
+from model import CLASSES, LABELS
+
+ERRORS = {
+    "400": "Not an image we can read, a broken form or one without `file`, or a body that is not JSON",
+    "401": "The API key is missing or wrong (only when the server sets API_KEY)",
+    "413": "The image is larger than 20 MB",
+    "415": "The body is neither multipart/form-data nor JSON, or the file is not an image type",
+    "422": "The link is not a usable public http(s) image link",
+    "429": "Too many requests from this client; see Retry-After",
+    "503": "Too many photos are waiting; see Retry-After",
+}
+
+
+def openapi_document(settings: Settings, model_name: str) -> dict[str, Any]:
+    """The document for this server's settings: the key requirement appears only when a key is set."""
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Coral Snake Check API",
+            "version": "1.0.0",
+            "description": (
+                "Is the snake in this photo a venomous coral snake or a harmless mimic? "
+                f"Served by model `{model_name}`. The confidence is the model's estimate, never a guarantee."
+            ),
+        },
+        "paths": {CLASSIFY_PATH: {"post": _classify_operation()}, "/healthz": {"get": _health_operation()}},
+        "components": {"schemas": _schemas()},
+    }
+    if settings.api_key:
+        document["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+        document["paths"][CLASSIFY_PATH]["post"]["security"] = [{"bearer": []}]
+    return document
+
+
+def _classify_operation() -> dict[str, Any]:
+    return {
+        "operationId": "classify",
+        "summary": "Classify a snake photo",
+        "description": "Upload a photo as multipart `file`, or send JSON with the `url` of an image.",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    },
+                    "encoding": {"file": {"contentType": "image/*, application/octet-stream"}},
+                },
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["url"],
+                        "properties": {
+                            "url": {
+                                "type": "string",
+                                "format": "uri",
+                                "example": "https://example.com/snake.jpg",
+                            }
+                        },
+                    }
+                },
+            },
+        },
+        "responses": {
+            "200": {
+                "description": "The verdict",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Classification"}}},
+            },
+            **{
+                status: {
+                    "description": description,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                }
+                for status, description in ERRORS.items()
+            },
+        },
+    }
+
+
+def _health_operation() -> dict[str, Any]:
+    return {
+        "operationId": "health",
+        "summary": "Up, with the model loaded",
+        "responses": {
+            "200": {
+                "description": "The server is up",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["status", "model", "queue_depth"],
+                            "properties": {
+                                "status": {"const": "ok"},
+                                "model": {"type": "string"},
+                                "queue_depth": {"type": "integer", "minimum": 0},
+                            },
+                        }
+                    }
+                },
+            }
+        },
+    }
+
+
+def _schemas() -> dict[str, Any]:
+    probability = {"type": "number", "minimum": 0, "maximum": 1}
+    return {
+        "Classification": {
+            "type": "object",
+            "required": [
+                "label",
+                "best_guess",
+                "confidence",
+                "verdict",
+                "confidence_text",
+                "caveat",
+                "probabilities",
+                "model",
+            ],
+            "properties": {
+                "label": {
+                    "enum": list(LABELS),
+                    "description": "`uncertain` when the safety policy will not commit",
+                },
+                "best_guess": {"enum": list(CLASSES), "description": "The class the network ranks first"},
+                "confidence": {**probability, "description": "The network's probability for best_guess"},
+                "verdict": {"type": "string", "description": "The sentence the bot would say"},
+                "confidence_text": {"type": "string"},
+                "caveat": {
+                    "type": "string",
+                    "description": "What to do: keep away, never handle, after a bite",
+                },
+                "probabilities": {
+                    "type": "array",
+                    "description": "Every class, highest first",
+                    "items": {
+                        "type": "object",
+                        "required": ["label", "probability"],
+                        "properties": {"label": {"enum": list(CLASSES)}, "probability": probability},
+                    },
+                },
+                "model": {
+                    "type": "object",
+                    "required": ["name", "version"],
+                    "properties": {"name": {"type": "string"}, "version": {"type": "string"}},
+                },
+            },
+        },
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                }
+            },
+        },
+    }

@@ -1,0 +1,52 @@
+"""The web app built as the server builds it, behind aiohttp's test client."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.handlers import Services
+from bot.images import ImageFetcher
+from bot.inference import InferenceService
+from bot.metrics import Metrics, ObservedInference
+from bot.settings import load_settings
+from bot.telegram import build_application
+from bot.web import build_web_app
+from model import Classifier
+
+ApiClientFactory = Callable[..., Awaitable[TestClient]]
+
+
+@pytest.fixture
+async def make_client(tiny_classifier: Classifier) -> AsyncIterator[ApiClientFactory]:
+    """Build a test client for the web app with extra settings, e.g. `await make_client(API_KEY="k")`."""
+    async with AsyncExitStack() as stack:
+
+        async def make(classifier: Classifier = tiny_classifier, **environment: str) -> TestClient:
+            settings = load_settings(
+                {"TELEGRAM_BOT_TOKEN": "1:test", "FETCH_ALLOWED_NETWORKS": "127.0.0.0/8", **environment}
+            )
+            inference = InferenceService(
+                classifier, settings.inference_workers, settings.inference_queue_size
+            )
+            stack.callback(inference.shutdown)
+            metrics = Metrics(lambda: inference.queue_depth)
+            fetcher = ImageFetcher(settings.fetch_allowed_networks)
+            await fetcher.start()
+            stack.push_async_callback(fetcher.close)
+            telegram = build_application(
+                settings, Services(ObservedInference(inference, metrics, "telegram"), fetcher)
+            )
+            app = build_web_app(settings, telegram, inference, fetcher, metrics)
+            client = TestClient(TestServer(app, host="127.0.0.1"))
+            await client.start_server()
+            stack.push_async_callback(client.close)
+            return client
+
+        yield make
+
+
+@pytest.fixture
+async def client(make_client: ApiClientFactory) -> TestClient:
+    return await make_client()

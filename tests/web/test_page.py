@@ -1,0 +1,114 @@
+"""The page at `/`, driven in headless Chromium: upload a photo, paste a link, read the result in the DOM."""
+
+import asyncio
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from tests.tiny_model import draw_photo, photo_bytes
+from tests.web.conftest import ApiClientFactory
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or CHROMEDRIVER is None,
+    reason="headless Chromium (Debian: chromium, chromium-driver) missing",
+)
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", "--window-size=412,1100", f"--user-data-dir={tmp_path / 'profile'}",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def read_result(driver) -> dict[str, object]:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    result = WebDriverWait(driver, 30).until(
+        expected_conditions.visibility_of_element_located((By.ID, "result"))
+    )
+    return {
+        "class": result.get_attribute("class"),
+        "verdict": driver.find_element(By.ID, "verdict").text,
+        "bar": driver.find_element(By.ID, "confidence-bar").get_attribute("style"),
+        "caveat": driver.find_element(By.ID, "caveat").text,
+        "rows": [
+            row.get_attribute("data-label")
+            for row in driver.find_elements(By.CSS_SELECTOR, "#probabilities tr")
+        ],
+        "error": driver.find_element(By.ID, "error").text,
+    }
+
+
+def upload_photo(driver, base: str, photo: Path) -> dict[str, object]:
+    from selenium.webdriver.common.by import By
+
+    driver.get(base + "/")
+    driver.find_element(By.ID, "file").send_keys(str(photo))
+    result = read_result(driver)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SCREENSHOTS / "page-upload.png"))
+    return result
+
+
+def paste_link(driver, base: str, link: str) -> dict[str, object]:
+    from selenium.webdriver.common.by import By
+
+    driver.get(base + "/")
+    driver.find_element(By.ID, "url").send_keys(link)
+    driver.find_element(By.ID, "check-url").click()
+    return read_result(driver)
+
+
+async def test_upload_a_photo_and_see_the_verdict(
+    make_client: ApiClientFactory, browser: object, tmp_path: Path
+) -> None:
+    client = await make_client()
+    photo = tmp_path / "coral.jpg"
+    draw_photo("coral_snake", seed=40).save(photo)
+    result = await asyncio.to_thread(upload_photo, browser, str(client.make_url("")).rstrip("/"), photo)
+    assert result["class"] == "coral_snake"
+    assert result["verdict"] == "Likely a venomous coral snake"
+    assert "width:" in str(result["bar"]).replace(" ", "") and "%" in str(result["bar"])
+    assert "never handle" in str(result["caveat"])
+    assert sorted(result["rows"]) == sorted(["coral_snake", "kingsnake", "other_snake", "no_snake"])
+    assert (SCREENSHOTS / "page-upload.png").stat().st_size > 10_000
+
+
+async def test_paste_a_link_and_see_the_verdict(make_client: ApiClientFactory, browser: object) -> None:
+    async def sky(request: web.Request) -> web.Response:
+        return web.Response(body=photo_bytes("no_snake", seed=41), content_type="image/jpeg")
+
+    host = web.Application()
+    host.router.add_get("/sky.jpg", sky)
+    server = TestServer(host, host="127.0.0.1")
+    await server.start_server()
+    try:
+        client = await make_client()
+        base = str(client.make_url("")).rstrip("/")
+        result = await asyncio.to_thread(paste_link, browser, base, str(server.make_url("/sky.jpg")))
+    finally:
+        await server.close()
+    assert result["verdict"] == "No snake found in this photo"
+    assert result["error"] == ""
