@@ -1,0 +1,49 @@
+"""The safety policy: guarded labels need their threshold, unguarded ones never wait."""
+
+from pathlib import Path
+
+import pytest
+
+from model import UNCERTAIN, Thresholds, decide
+
+THRESHOLDS = Thresholds(kingsnake=0.8, no_snake=0.9)
+
+
+def scores(coral_snake: float = 0.0, kingsnake: float = 0.0, other_snake: float = 0.0, no_snake: float = 0.0):
+    return {
+        "coral_snake": coral_snake,
+        "kingsnake": kingsnake,
+        "other_snake": other_snake,
+        "no_snake": no_snake,
+    }
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "label"),
+    [
+        (scores(kingsnake=0.85, coral_snake=0.15), "kingsnake"),
+        (scores(kingsnake=0.6, coral_snake=0.4), UNCERTAIN),
+        (scores(no_snake=0.95, other_snake=0.05), "no_snake"),
+        (scores(no_snake=0.85, other_snake=0.15), UNCERTAIN),
+        (scores(coral_snake=0.4, kingsnake=0.3, other_snake=0.3), "coral_snake"),
+        (scores(other_snake=0.3, coral_snake=0.25, kingsnake=0.25, no_snake=0.2), "other_snake"),
+    ],
+)
+def test_guarded_labels_need_their_threshold(probabilities: dict[str, float], label: str) -> None:
+    assert decide(probabilities, THRESHOLDS).label == label
+
+
+def test_uncertain_verdict_keeps_the_refused_guess() -> None:
+    verdict = decide(scores(kingsnake=0.6, coral_snake=0.4), THRESHOLDS)
+    assert (verdict.best_guess, verdict.confidence) == ("kingsnake", 0.6)
+
+
+def test_missing_classes_are_an_error() -> None:
+    with pytest.raises(ValueError, match="lack classes"):
+        decide({"coral_snake": 1.0}, THRESHOLDS)
+
+
+def test_thresholds_round_trip_through_json(tmp_path: Path) -> None:
+    path = tmp_path / "policy.json"
+    THRESHOLDS.save(path)
+    assert Thresholds.load(path) == THRESHOLDS

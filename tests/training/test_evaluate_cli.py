@@ -1,0 +1,45 @@
+"""`python -m training.evaluate` on a folder of generated pictures with the tiny learner."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from model import CLASSES, Thresholds
+from model.classifier import thresholds_path_for
+from training.evaluate import main
+
+
+@pytest.fixture
+def tiny_model_with_thresholds(tiny_model_path: Path, tmp_path: Path) -> Path:
+    """A copy of the tiny learner with strict thresholds beside it (the session's copy stays untouched)."""
+    model_path = tmp_path / "tiny.pkl"
+    model_path.write_bytes(tiny_model_path.read_bytes())
+    Thresholds(kingsnake=0.999, no_snake=0.5).save(thresholds_path_for(model_path))
+    return model_path
+
+
+def test_prints_and_saves_the_numbers(
+    tiny_model_with_thresholds: Path, tiny_model_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    photos = tiny_model_path.parent / "data"  # the drawings the tiny learner was trained on
+    metrics_file = tmp_path / "metrics.json"
+    main([str(photos), "--model", str(tiny_model_with_thresholds), "--metrics", str(metrics_file)])
+    printed = capsys.readouterr().out
+    for line in ("accuracy", "recall", "coral vs kingsnake accuracy", "confusion", "dangerous misses"):
+        assert line in printed
+    metrics = json.loads(metrics_file.read_text())
+    assert metrics["photos"] == 64
+    assert metrics["accuracy"] > 0.9
+    assert metrics["thresholds"] == {"kingsnake": 0.999, "no_snake": 0.5}
+    assert sum(sum(row.values()) for row in metrics["confusion"].values()) == 64
+    assert set(metrics["recall"]) == set(CLASSES)
+    assert metrics["final_labels"]["kingsnake"]["uncertain"] > 0  # the strict threshold holds kingsnakes back
+    assert metrics["dangerous_misses"] == 0
+
+
+def test_validation_split_evaluates_a_fifth(
+    tiny_model_path: Path, photo_folder: Path, capsys: pytest.CaptureFixture
+) -> None:
+    main([str(photo_folder), "--model", str(tiny_model_path), "--validation-split"])
+    assert "photos: 8" in capsys.readouterr().out  # 2 of the 10 distinct pictures in each class

@@ -1,0 +1,60 @@
+"""The photos as fastai sees them: a DataBlock over class folders with the grouped validation split.
+
+Every photo is squished to one square size first, so the network cannot tell the small square
+`other_snake` crops from the larger coral and kingsnake photos by their shape. Augmentation flips,
+rotates, zooms, warps and changes brightness and contrast; it never shifts hue, because the colour of the
+bands is what tells a coral snake from a kingsnake.
+"""
+
+from pathlib import Path
+
+from model.compat import ensure_torchvision_importable
+from training.split import validation_photos
+
+ensure_torchvision_importable()
+
+from fastai.vision.all import (  # noqa: E402
+    CategoryBlock,
+    DataBlock,
+    DataLoaders,
+    FuncSplitter,
+    ImageBlock,
+    Normalize,
+    Resize,
+    aug_transforms,
+    get_image_files,
+    parent_label,
+)
+
+DEFAULT_DATA_DIR = Path("../shared/data/snakes")
+IMAGE_SIZE = 224
+NORMALISATION = ([0.5] * 3, [0.5] * 3)
+"""EfficientNet-Lite's ImageNet weights expect pixels scaled to [-1, 1]."""
+
+
+def snake_datablock(
+    valid: set[Path], size: int = IMAGE_SIZE, normalisation: tuple = NORMALISATION
+) -> DataBlock:
+    """Photos labelled by their folder, validated on `valid`, squished to `size` and augmented."""
+    return DataBlock(
+        blocks=(ImageBlock, CategoryBlock),
+        get_items=get_image_files,
+        get_y=parent_label,
+        splitter=FuncSplitter(valid.__contains__),
+        item_tfms=Resize(size, method="squish"),
+        batch_tfms=[
+            *aug_transforms(
+                flip_vert=True, max_rotate=30, max_zoom=1.3, max_lighting=0.3, max_warp=0.1, p_affine=0.8
+            ),
+            Normalize.from_stats(*normalisation),
+        ],
+    )
+
+
+def snake_dataloaders(
+    data_dir: Path, size: int = IMAGE_SIZE, batch_size: int = 32, normalisation: tuple = NORMALISATION
+) -> DataLoaders:
+    """DataLoaders over `data_dir` (one folder per class) with the grouped, stratified validation split."""
+    valid = validation_photos(get_image_files(data_dir))
+    block = snake_datablock(valid, size, normalisation)
+    return block.dataloaders(data_dir, bs=batch_size, num_workers=0)

@@ -1,0 +1,143 @@
+"""Fine-tune an ImageNet network on the snake photos and export it for `model.load_classifier`.
+
+    python -m training.train ../shared/data/snakes [--arch lite0] [--size 224] [--epochs 6]
+
+Writes the learner, its safety thresholds (training/thresholds.py) and, in the reports folder, the
+lr_find plots, training curves, confusion matrix, top losses and `metrics.json` of the validation split.
+
+The recipe: train the new head on the frozen body for a little, then unfreeze and train everything with
+discriminative learning rates (the body learns ten times slower than the head); each stage's learning rate
+comes from `lr_find`. Label smoothing and class-weighted loss keep the network from memorising the
+photos or ignoring the rare classes.
+"""
+
+import argparse
+import time
+from pathlib import Path
+
+import torch
+
+from model.classifier import DEFAULT_MODEL_PATH
+from model.compat import ensure_torchvision_importable
+from training.data import DEFAULT_DATA_DIR, IMAGE_SIZE, snake_dataloaders
+from training.evaluate import evaluate_model
+from training.reports import (
+    DEFAULT_REPORTS_DIR,
+    save_interpretation,
+    save_json,
+    save_lr_find_plot,
+    save_training_curves,
+)
+from training.thresholds import save_thresholds_for
+from training.weights import ARCHITECTURES, snake_network
+
+ensure_torchvision_importable()
+
+from fastai.callback.progress import CSVLogger  # noqa: E402
+from fastai.losses import LabelSmoothingCrossEntropyFlat  # noqa: E402
+from fastai.vision.all import DataLoaders, Learner, accuracy, default_split  # noqa: E402
+
+LR_FIND_STEPS = 40
+"""Fewer than fastai's 100: on two CPU cores each step costs seconds, and 40 show the valley well enough."""
+
+
+def build_learner(dls: DataLoaders, arch: str, label_smoothing: float) -> Learner:
+    """A learner whose every part is a fastai, timm or torch class, so its export loads anywhere."""
+    return Learner(
+        dls,
+        snake_network(arch, classes=len(dls.vocab)),
+        loss_func=LabelSmoothingCrossEntropyFlat(weight=class_weights(dls), eps=label_smoothing),
+        metrics=accuracy,
+        splitter=default_split,
+    )
+
+
+def class_weights(dls: DataLoaders) -> torch.Tensor:
+    """Loss weights inversely proportional to each class's share of the training photos, averaging 1."""
+    counts = torch.bincount(torch.tensor([int(label) for _, label in dls.train_ds]), minlength=len(dls.vocab))
+    weights = counts.sum() / (len(counts) * counts.clamp(min=1).float())
+    return weights
+
+
+def find_learning_rate(learner: Learner, plot_path: Path, title: str, ceiling: float, steps: int) -> float:
+    """`lr_find`'s valley suggestion after `steps` steps, at most `ceiling`; the plot goes to `plot_path`."""
+    suggestion = learner.lr_find(num_it=steps, show_plot=False)
+    save_lr_find_plot(learner, plot_path, title)
+    learning_rate = min(float(suggestion.valley), ceiling)
+    print(f"{title}: lr_find valley {suggestion.valley:.2e}, using {learning_rate:.2e}", flush=True)
+    return learning_rate
+
+
+def fit_stage(learner: Learner, epochs: int, learning_rate, history: list[dict], log: Path) -> None:
+    """One `fit_one_cycle` stage; its per-epoch losses and accuracy are appended to `history` and `log`."""
+    learner.fit_one_cycle(epochs, learning_rate, cbs=CSVLogger(fname=str(log.resolve()), append=True))
+    for train_loss, valid_loss, valid_accuracy in learner.recorder.values:
+        history.append({"train_loss": train_loss, "valid_loss": valid_loss, "accuracy": valid_accuracy})
+
+
+def train(args: argparse.Namespace) -> tuple[Learner, dict]:
+    """Run the two-stage recipe and write the training reports; returns the learner and the recipe used."""
+    reports = args.reports
+    reports.mkdir(parents=True, exist_ok=True)
+    arch = ARCHITECTURES[args.arch]
+    dls = snake_dataloaders(args.data_dir, args.size, args.batch_size, (list(arch.mean), list(arch.std)))
+    print(f"{len(dls.train_ds)} training and {len(dls.valid_ds)} validation photos: {list(dls.vocab)}")
+    learner = build_learner(dls, args.arch, args.label_smoothing)
+    log = reports / "history.csv"
+    log.unlink(missing_ok=True)
+    history: list[dict[str, float]] = []
+    learner.freeze()
+    head_rate = find_learning_rate(
+        learner, reports / "lr_find_frozen.png", "frozen body", 1e-2, args.lr_find_steps
+    )
+    fit_stage(learner, args.frozen_epochs, head_rate, history, log)
+    learner.unfreeze()
+    rate = find_learning_rate(
+        learner, reports / "lr_find_unfrozen.png", "unfrozen", head_rate / 2, args.lr_find_steps
+    )
+    fit_stage(learner, args.epochs, slice(rate / 10, rate), history, log)
+    save_training_curves(history, reports / "training_curves.png")
+    save_interpretation(learner, reports)
+    recipe = {
+        **{name: getattr(args, name) for name in ("arch", "size", "frozen_epochs", "epochs", "batch_size")},
+        "label_smoothing": args.label_smoothing,
+        "training_photos": len(dls.train_ds),
+        "validation_photos": len(dls.valid_ds),
+        "head_learning_rate": head_rate,
+        "unfrozen_learning_rates": [rate / 10, rate],
+        "history": history,
+    }
+    return learner, recipe
+
+
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", type=Path, nargs="?", default=DEFAULT_DATA_DIR, help="a folder per class")
+    parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="lite0")
+    parser.add_argument("--size", type=int, default=IMAGE_SIZE, help="square input side in pixels")
+    parser.add_argument("--frozen-epochs", type=int, default=1)
+    parser.add_argument("--epochs", type=int, default=6, help="epochs after unfreezing")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--label-smoothing", type=float, default=0.1)
+    parser.add_argument("--lr-find-steps", type=int, default=LR_FIND_STEPS)
+    parser.add_argument("--output", type=Path, default=DEFAULT_MODEL_PATH, help="where the .pkl goes")
+    parser.add_argument("--reports", type=Path, default=DEFAULT_REPORTS_DIR)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_arguments(argv)
+    started = time.monotonic()
+    learner, recipe = train(args)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    learner.export(args.output.resolve())
+    minutes = (time.monotonic() - started) / 60
+    print(f"exported {args.output} ({args.output.stat().st_size / 1e6:.1f} MB) after {minutes:.1f} min")
+    save_thresholds_for(args.output, args.data_dir)
+    summary = evaluate_model(args.output, args.data_dir, validation_only=True)
+    recipe["training_minutes"] = round(minutes, 1)
+    save_json({**summary, "training": recipe}, args.reports / "metrics.json")
+
+
+if __name__ == "__main__":
+    main()
