@@ -6,11 +6,14 @@ the bot's @name. In a private chat every photo, image file and image link is che
 """
 
 import logging
+import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from telegram import Message, MessageEntity, Update
+from telegram import Message, MessageEntity, PhotoSize, Update
 from telegram.constants import ChatAction
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.images import ImageFetcher, ImageFetchError, download_telegram_file, first_link
@@ -66,9 +69,10 @@ async def hint_not_an_image(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def answer_with_verdict(request: Message, source: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Classify the image in `source` and answer `request` with the verdict or a clear reason why not."""
     services: Services = context.bot_data[SERVICES]
-    await request.chat.send_action(ChatAction.TYPING)
+    context.application.create_task(show_typing(request))  # never delays or fails the answer
     try:
-        data = await image_bytes(source, context, services.fetcher)
+        min_side = services.inference.classifier.input_size
+        data = await image_bytes(source, context, services.fetcher, min_side)
         verdict = await services.inference.classify(data)
         text = reply_for(verdict).as_html()
     except (ImageFetchError, UnreadableImage) as error:
@@ -80,17 +84,39 @@ async def answer_with_verdict(request: Message, source: Message, context: Contex
     await request.reply_html(text, do_quote=True)
 
 
-async def image_bytes(message: Message, context: ContextTypes.DEFAULT_TYPE, fetcher: ImageFetcher) -> bytes:
+async def show_typing(request: Message) -> None:
+    """Show "typing" while we work; a chat action that fails is not worth an error."""
+    try:
+        await request.chat.send_action(ChatAction.TYPING)
+    except TelegramError as error:
+        logger.debug("typing action failed: %s", error)
+
+
+async def image_bytes(
+    message: Message, context: ContextTypes.DEFAULT_TYPE, fetcher: ImageFetcher, min_side: int
+) -> bytes:
     """The bytes of the image a message carries: its photo, its image file, or its first link."""
     if message.photo:
-        largest = message.photo[-1]
-        return await download_telegram_file(context.bot, largest.file_id, largest.file_size)
+        size = photo_size_to_fetch(message.photo, min_side)
+        return await download_telegram_file(context.bot, size.file_id, size.file_size)
     if is_image_document(message):
         return await download_telegram_file(context.bot, message.document.file_id, message.document.file_size)
     link = first_link(_links(message))
     if link is None:
         raise NoImage()
     return await fetcher.fetch(link)
+
+
+def photo_size_to_fetch(sizes: Sequence[PhotoSize], min_side: int) -> PhotoSize:
+    """The smallest size Telegram offers whose shorter side still covers the model's input, else the largest.
+
+    Telegram sends a photo at several sizes (90, 320, 800, 1280 px); the model sees `min_side` pixels,
+    so a bigger download only costs time and memory.
+    """
+    covering = [size for size in sizes if min(size.width, size.height) >= min_side]
+    if covering:
+        return min(covering, key=lambda size: size.width * size.height)
+    return max(sizes, key=lambda size: size.width * size.height)
 
 
 def carries_image(message: Message) -> bool:
@@ -111,8 +137,14 @@ def _links(message: Message) -> dict[MessageEntity, str]:
 
 
 async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log an unexpected failure once, with the update id, and tell the user something went wrong."""
+    """Log an unexpected failure once, with the update id, and tell the user something went wrong.
+
+    The traceback is formatted here so the token (which Bot API URLs carry) can be cut out of it
+    whatever handler writes the log; the user's photo never is in it, only exception messages are.
+    """
     update_id = update.update_id if isinstance(update, Update) else None
-    logger.error("update %s failed", update_id, exc_info=context.error)
+    error = context.error
+    details = "".join(traceback.format_exception(error)) if error is not None else "no exception"
+    logger.error("update %s failed: %s", update_id, details.replace(context.bot.token, "<token>").rstrip())
     if isinstance(update, Update) and update.effective_message is not None:
         await update.effective_message.reply_text(FAILED, do_quote=True)

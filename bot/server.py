@@ -63,10 +63,20 @@ async def _start_receiving_updates(settings: Settings, application: Application)
 
 
 async def serve_until_stopped(settings: Settings, classifier: Classifier) -> None:
-    """Run the bot until SIGINT or SIGTERM (`docker stop`, Heroku), then finish cleanly."""
+    """Run the bot until SIGINT or SIGTERM (`docker stop`, Heroku), then finish cleanly.
+
+    Stopping keeps PTB's order: no new updates are taken, and `Application.stop` waits for the
+    update queue to be joined, which happens only when each running handler has returned, so a
+    photo in flight still gets its reply (tests/bot/test_load.py sends SIGTERM to check it).
+    """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(stop_signal, stop.set)
-    async with running_bot(settings, classifier):
-        await stop.wait()
+    try:
+        async with running_bot(settings, classifier):
+            await stop.wait()
+            logger.info("stopping: finishing the photos in flight")
+    finally:
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(stop_signal)

@@ -1,15 +1,34 @@
 """Builds the python-telegram-bot Application and registers the handlers, in one place."""
 
+import asyncio
+import logging
 import re
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Message, MessageEntity
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.error import TimedOut
+from telegram.ext import AIORateLimiter, Application, CommandHandler, MessageHandler, filters
 
 from bot import handlers
 from bot.handlers import SERVICES, Services
 from bot.settings import Settings
 
+logger = logging.getLogger(__name__)
+
 SNAKE_COMMANDS = ("snake", "identify")
+CONCURRENT_UPDATES = 1024
+"""Updates handled at once: more than the inference queue admits, so a flood gets "busy" at once
+instead of waiting unseen in PTB's update queue."""
+BOT_API_TIMEOUT_SECONDS = 10.0
+"""Read and write timeout of one Bot API call (PTB's default is 5 s)."""
+OVERALL_MESSAGES_PER_SECOND = 30.0
+"""Telegram's documented limit on a bot's messages across all chats."""
+RETRY_AFTER_LIMIT = 5
+"""Times a call is retried after Telegram answers 429 "retry after N seconds"."""
+TIMEOUT_RETRIES = 2
+"""Times a message is sent again after its request timed out: a rare duplicate beats a lost verdict."""
+UNLIMITED_METHODS = frozenset({"sendChatAction", "getMe", "getFile", "getUpdates"})
 CAPTION_COMMAND = re.compile(r"^/(snake|identify)(@\w+)?(\s|$)", re.IGNORECASE)
 
 
@@ -32,6 +51,39 @@ PRIVATE = filters.ChatType.PRIVATE
 PRIVATE_IMAGE = PRIVATE & (IMAGE_MESSAGE | LINK)
 
 
+class PatientRateLimiter(AIORateLimiter):
+    """Keeps to Telegram's flood limits and loses no message to a 429 or a timed-out request.
+
+    Messages keep to AIORateLimiter's limits (30 a second overall, 20 a minute per group) and wait
+    out a 429's retry_after; a message whose request timed out is sent again. Chat actions and reads
+    are neither limited nor retried: they are not messages, and a lost "typing" costs nothing.
+    """
+
+    def __init__(self, overall_max_rate: float = 30) -> None:
+        super().__init__(overall_max_rate=overall_max_rate, max_retries=RETRY_AFTER_LIMIT)
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
+        if endpoint in UNLIMITED_METHODS:
+            return await callback(*args, **kwargs)
+        for attempt in range(TIMEOUT_RETRIES + 1):
+            try:
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except TimedOut:
+                if attempt == TIMEOUT_RETRIES:
+                    raise
+                logger.warning("%s timed out; sending it again (attempt %d)", endpoint, attempt + 2)
+                await asyncio.sleep(0.5 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+
 def build_application(settings: Settings, services: Services) -> Application:
     """The Application that talks to the Bot API at the configured URLs; webhook mode has no updater."""
     builder = (
@@ -39,7 +91,11 @@ def build_application(settings: Settings, services: Services) -> Application:
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
-        .concurrent_updates(True)
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .read_timeout(BOT_API_TIMEOUT_SECONDS)
+        .write_timeout(BOT_API_TIMEOUT_SECONDS)
+        .pool_timeout(BOT_API_TIMEOUT_SECONDS)
+        .rate_limiter(PatientRateLimiter(OVERALL_MESSAGES_PER_SECOND))
     )
     if settings.bot_mode == "webhook":
         builder = builder.updater(None)

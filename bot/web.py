@@ -65,11 +65,15 @@ async def receive_update(request: web.Request) -> web.Response:
     expected = request.app[SETTINGS].webhook_secret
     given = request.headers.get(SECRET_HEADER, "")
     if not hmac.compare_digest(given.encode(), expected.encode()):
+        logger.warning("forbidden webhook call from %s: wrong or missing secret", request.remote)
         return web.json_response({"error": "forbidden"}, status=403)
     application = request.app[TELEGRAM_APP]
     try:
-        update = Update.de_json(await request.json(), application.bot)
-    except (ValueError, TypeError, KeyError) as error:
+        body = await request.json()
+        if not isinstance(body, dict) or not isinstance(body.get("update_id"), int):
+            raise ValueError("not an object with an integer update_id")
+        update = Update.de_json(body, application.bot)
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
         logger.warning("rejected a malformed webhook update: %s", error)
         return web.json_response({"error": "malformed update"}, status=400)
     await application.update_queue.put(update)

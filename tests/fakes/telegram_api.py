@@ -56,6 +56,11 @@ class FakeTelegram:
     files: dict[str, bytes] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
 
+    rate_limited: dict[str, list[int]] = field(default_factory=dict)
+    """method -> retry_after seconds to answer its next calls with (a 429 each), in order."""
+    stalled: dict[str, list[float]] = field(default_factory=dict)
+    """method -> seconds to hang its next calls for before failing them unrecorded (a lost request)."""
+
     def __post_init__(self) -> None:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(100)
@@ -68,6 +73,16 @@ class FakeTelegram:
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         return app
+
+    # Faults -------------------------------------------------------------------------------------------
+
+    def answer_429(self, method: str, count: int, retry_after: int = 1) -> None:
+        """Answer the next `count` calls of `method` with 429 Too Many Requests, as Telegram does."""
+        self.rate_limited.setdefault(method, []).extend([retry_after] * count)
+
+    def stall(self, method: str, count: int, seconds: float) -> None:
+        """Hang the next `count` calls of `method` for `seconds`, then fail them without acting on them."""
+        self.stalled.setdefault(method, []).extend([seconds] * count)
 
     # The users' side -------------------------------------------------------------------------------
 
@@ -86,6 +101,24 @@ class FakeTelegram:
             "from": {"id": 555, "is_bot": False, "first_name": "Field", "username": "field_user"},
             **content,
         }
+
+    def sized_photo_message(
+        self, chat: dict[str, Any], sizes: list[tuple[int, int, bytes]], **content: Any
+    ) -> dict[str, Any]:
+        """A photo message with Telegram's ladder of sizes: (width, height, JPEG bytes), smallest first."""
+        photo = []
+        for width, height, data in sizes:
+            file_id = self.add_file(data)
+            photo.append(
+                {
+                    "file_id": file_id,
+                    "file_unique_id": file_id,
+                    "width": width,
+                    "height": height,
+                    "file_size": len(data),
+                }
+            )
+        return self.message(chat, photo=photo, **content)
 
     def photo_message(self, chat: dict[str, Any], data: bytes, **content: Any) -> dict[str, Any]:
         """A photo message: Telegram sends a few sizes; the bot should take the largest."""
@@ -147,6 +180,22 @@ class FakeTelegram:
         method = request.match_info["method"]
         self.calls.append(method)
         params = await _parameters(request)
+        if self.rate_limited.get(method):
+            retry_after = self.rate_limited[method].pop(0)
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {retry_after}",
+                    "parameters": {"retry_after": retry_after},
+                },
+                status=429,
+            )
+        if self.stalled.get(method):
+            await asyncio.sleep(self.stalled[method].pop(0))
+            return web.json_response(
+                {"ok": False, "error_code": 504, "description": "Gateway Timeout"}, status=504
+            )
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)

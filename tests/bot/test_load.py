@@ -1,0 +1,92 @@
+"""Floods, 429s, timeouts and SIGTERM: every photo still gets an answer, and a flood gets it at once."""
+
+import asyncio
+import os
+import signal
+import time
+
+import pytest
+
+from bot import telegram as bot_telegram
+from bot.replies import BUSY
+from bot.server import running_bot, serve_until_stopped
+from model import Classifier
+from tests.bot.conftest import PRIVATE_CHAT, settings_for
+from tests.fakes.classifiers import GatedClassifier
+from tests.fakes.telegram_api import FakeTelegram
+from tests.tiny_model import photo_bytes
+
+CORAL = "Likely a venomous coral snake"
+
+
+def chat(number: int) -> dict[str, object]:
+    return {**PRIVATE_CHAT, "id": 5000 + number}
+
+
+async def wait_until(condition, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+async def test_a_flood_past_capacity_gets_busy_at_once_and_the_admitted_get_verdicts(
+    telegram: FakeTelegram, tiny_classifier: Classifier
+) -> None:
+    classifier = GatedClassifier(tiny_classifier)
+    settings = settings_for(telegram, "polling", INFERENCE_QUEUE_SIZE="4")
+    photos = [telegram.photo_message(chat(n), photo_bytes("coral_snake", seed=n)) for n in range(30)]
+    async with running_bot(settings, classifier):
+        started = time.monotonic()
+        for message in photos:
+            await telegram.queue_update(telegram.update_for(message))
+        await wait_until(lambda: len(telegram.sent) >= 26)
+        busy_within = time.monotonic() - started
+        assert all(sent.visible_text == BUSY for sent in telegram.sent)  # while the 4 admitted wait
+        classifier.gate.set()
+        replies = [await telegram.replies_to(message["message_id"]) for message in photos]
+    assert busy_within < 5
+    assert sum(CORAL in reply.visible_text for reply in replies) == 4
+    assert sum(reply.visible_text == BUSY for reply in replies) == 26
+    assert len(telegram.sent) == 30
+
+
+async def test_replies_wait_out_429_retry_after_and_still_arrive(
+    telegram: FakeTelegram, tiny_classifier: Classifier
+) -> None:
+    telegram.answer_429("sendMessage", count=2, retry_after=1)
+    async with running_bot(settings_for(telegram, "polling"), tiny_classifier):
+        message = telegram.photo_message(PRIVATE_CHAT, photo_bytes("coral_snake", seed=1))
+        await telegram.queue_update(telegram.update_for(message))
+        reply = await telegram.replies_to(message["message_id"], timeout=15)
+    assert CORAL in reply.visible_text
+    assert telegram.calls.count("sendMessage") == 3 and len(telegram.sent) == 1
+
+
+async def test_a_reply_whose_request_timed_out_is_sent_again(
+    telegram: FakeTelegram, tiny_classifier: Classifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bot_telegram, "BOT_API_TIMEOUT_SECONDS", 1.0)
+    telegram.stall("sendMessage", count=1, seconds=2)
+    async with running_bot(settings_for(telegram, "polling"), tiny_classifier):
+        message = telegram.photo_message(PRIVATE_CHAT, photo_bytes("coral_snake", seed=2))
+        await telegram.queue_update(telegram.update_for(message))
+        reply = await telegram.replies_to(message["message_id"], timeout=15)
+    assert CORAL in reply.visible_text
+    assert len(telegram.sent) == 1
+
+
+async def test_sigterm_lets_the_photo_in_flight_get_its_reply(
+    telegram: FakeTelegram, tiny_classifier: Classifier
+) -> None:
+    classifier = GatedClassifier(tiny_classifier)
+    serving = asyncio.create_task(serve_until_stopped(settings_for(telegram, "polling"), classifier))
+    message = telegram.photo_message(PRIVATE_CHAT, photo_bytes("coral_snake", seed=3))
+    await telegram.queue_update(telegram.update_for(message))
+    await asyncio.to_thread(classifier.entered.wait, 20)
+    os.kill(os.getpid(), signal.SIGTERM)
+    await asyncio.sleep(0.5)  # the bot is stopping now, the photo still at the gate
+    assert not serving.done() and telegram.sent == []
+    classifier.gate.set()
+    await asyncio.wait_for(serving, 20)
+    assert CORAL in (await telegram.replies_to(message["message_id"], timeout=1)).visible_text
