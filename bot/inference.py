@@ -2,10 +2,17 @@
 
 Work is admitted only while fewer than `capacity` photos are queued or running; past that the caller
 gets `Overloaded` at once, so a flood turns into quick "busy" replies instead of ten-minute waits.
+
+The forward pass gets a fixed share of the cores (by default all but one, split between the workers):
+the event loop needs the remaining one to download photos and send replies, and PyTorch's default of
+every core, fought over by the loop and its own threads, costs several times the CPU for a small model.
 """
 
 import asyncio
+import os
 from concurrent.futures import ThreadPoolExecutor
+
+import torch
 
 from model import Classifier, Verdict
 
@@ -15,9 +22,13 @@ class Overloaded(RuntimeError):
 
 
 class InferenceService:
-    def __init__(self, classifier: Classifier, workers: int = 1, capacity: int = 32) -> None:
+    def __init__(
+        self, classifier: Classifier, workers: int = 1, capacity: int = 32, threads: int | None = None
+    ) -> None:
         self.classifier = classifier
         self.capacity = capacity
+        self.threads = threads or default_threads(workers)
+        torch.set_num_threads(self.threads)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="inference")
         self._in_flight = 0  # only touched on the event loop's thread
 
@@ -40,3 +51,8 @@ class InferenceService:
     def shutdown(self) -> None:
         """Finish the photos in flight, then stop the worker threads."""
         self._executor.shutdown(wait=True)
+
+
+def default_threads(workers: int) -> int:
+    """PyTorch threads per forward pass: all cores but one for the event loop, shared by the workers."""
+    return max(1, ((os.cpu_count() or 1) - 1) // workers)

@@ -1,0 +1,20 @@
+"""`python -m bot` for the benchmark, with Telegram's overall message limit optionally lifted.
+
+    BENCH_OVERALL_RATE=1000 python bench/our_bot.py   (run by bench/load.py)
+
+The shipped bot keeps to Telegram's 30 messages a second; lifting it shows what the pipeline itself
+(download, decode, inference, reply) can do, and compares fairly with the naive bot, which has no limiter.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[1]))  # run as a script from anywhere
+
+from bot import telegram
+from bot.__main__ import main
+
+if __name__ == "__main__":
+    telegram.OVERALL_MESSAGES_PER_SECOND = float(os.environ.get("BENCH_OVERALL_RATE", "30"))
+    sys.exit(main())
