@@ -8,12 +8,12 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestServer
 
 from bot.server import running_bot
 from bot.settings import Settings, load_settings
 from bot.web import SECRET_HEADER
 from model import Classifier
+from tests.fakes.image_host import image_app, serving
 from tests.fakes.telegram_api import FakeTelegram
 from tests.tiny_model import photo_bytes
 
@@ -26,19 +26,14 @@ GROUP_CHAT = {"id": -100777, "type": "supergroup", "title": "Field trip"}
 @pytest.fixture
 async def telegram() -> AsyncIterator[FakeTelegram]:
     fake = FakeTelegram(token=TOKEN)
-    server = TestServer(fake.web_app(), host="127.0.0.1")
-    await server.start_server()
-    fake.base = str(server.make_url(""))
-    yield fake
-    await server.close()
+    async with serving(fake.web_app()) as base:
+        fake.base = base
+        yield fake
 
 
 @pytest.fixture
 async def image_host() -> AsyncIterator[str]:
     """A web server with an image, a web page and a redirect to the image; yields its base URL."""
-
-    async def coral(request: web.Request) -> web.Response:
-        return web.Response(body=photo_bytes("coral_snake", seed=7), content_type="image/jpeg")
 
     async def page(request: web.Request) -> web.Response:
         return web.Response(text="<html>a snake page</html>", content_type="text/html")
@@ -46,14 +41,11 @@ async def image_host() -> AsyncIterator[str]:
     async def moved(request: web.Request) -> web.Response:
         raise web.HTTPFound("/coral.jpg")
 
-    app = web.Application()
-    app.router.add_get("/coral.jpg", coral)
+    app = image_app({"/coral.jpg": photo_bytes("coral_snake", seed=7)})
     app.router.add_get("/page.html", page)
     app.router.add_get("/moved", moved)
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    yield str(server.make_url("")).rstrip("/")
-    await server.close()
+    async with serving(app) as base:
+        yield base
 
 
 def free_port() -> int:

@@ -49,6 +49,8 @@ class SentMessage:
 @dataclass
 class FakeTelegram:
     token: str
+    base: str = ""
+    """The server's base URL, once a test serves `web_app()`."""
     updates: list[dict[str, Any]] = field(default_factory=list)
     sent: list[SentMessage] = field(default_factory=list)
     chat_actions: list[tuple[int, str]] = field(default_factory=list)

@@ -1,15 +1,15 @@
 """POST /api/v1/classify: verdicts for uploads and links, and a clear JSON error for each way to fail."""
 
 import asyncio
-import threading
 from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from model import CLASSES, Classifier
+from tests.fakes.classifiers import GatedClassifier
+from tests.fakes.image_host import image_app, serving
 from tests.tiny_model import photo_bytes
 from tests.web.conftest import ApiClientFactory
 
@@ -24,15 +24,8 @@ def upload(data: bytes, content_type: str = "image/jpeg", field: str = "file") -
 
 @pytest.fixture
 async def image_host() -> AsyncIterator[str]:
-    async def coral(request: web.Request) -> web.Response:
-        return web.Response(body=photo_bytes("coral_snake", seed=21), content_type="image/jpeg")
-
-    app = web.Application()
-    app.router.add_get("/coral.jpg", coral)
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    yield str(server.make_url("/coral.jpg"))
-    await server.close()
+    async with serving(image_app({"/coral.jpg": photo_bytes("coral_snake", seed=21)})) as base:
+        yield f"{base}/coral.jpg"
 
 
 async def test_upload_gets_the_verdict_with_sorted_probabilities(client: TestClient) -> None:
@@ -117,25 +110,11 @@ async def test_too_many_requests_is_429_with_retry_after(make_client: ApiClientF
     assert int(response.headers["Retry-After"]) >= 1
 
 
-class GatedClassifier:
-    """The real tiny classifier, held at a gate so a test can fill the queue deterministically."""
-
-    def __init__(self, classifier: Classifier) -> None:
-        self._classifier = classifier
-        self.gate = threading.Event()
-        self.name, self.version = classifier.name, classifier.version
-
-    def classify(self, data: bytes):
-        self.gate.wait(timeout=30)
-        return self._classifier.classify(data)
-
-
 async def test_overloaded_is_503(make_client: ApiClientFactory, tiny_classifier: Classifier) -> None:
     gated = GatedClassifier(tiny_classifier)
     client = await make_client(gated, INFERENCE_QUEUE_SIZE="1")
     waiting = asyncio.create_task(client.post(CLASSIFY, data=upload(photo_bytes("coral_snake"))))
-    while (await (await client.get("/healthz")).json())["queue_depth"] < 1:
-        await asyncio.sleep(0.01)
+    await asyncio.to_thread(gated.entered.wait, 10)
     response = await client.post(CLASSIFY, data=upload(photo_bytes("coral_snake")))
     assert await error_of(response, 503) == "overloaded"
     assert response.headers["Retry-After"] == "60"

@@ -6,9 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 
+from tests.fakes.image_host import image_app, serving
 from tests.tiny_model import draw_photo, photo_bytes
 from tests.web.conftest import ApiClientFactory
 
@@ -97,18 +96,9 @@ async def test_upload_a_photo_and_see_the_verdict(
 
 
 async def test_paste_a_link_and_see_the_verdict(make_client: ApiClientFactory, browser: object) -> None:
-    async def sky(request: web.Request) -> web.Response:
-        return web.Response(body=photo_bytes("no_snake", seed=41), content_type="image/jpeg")
-
-    host = web.Application()
-    host.router.add_get("/sky.jpg", sky)
-    server = TestServer(host, host="127.0.0.1")
-    await server.start_server()
-    try:
-        client = await make_client()
-        base = str(client.make_url("")).rstrip("/")
-        result = await asyncio.to_thread(paste_link, browser, base, str(server.make_url("/sky.jpg")))
-    finally:
-        await server.close()
+    client = await make_client()
+    base = str(client.make_url("")).rstrip("/")
+    async with serving(image_app({"/sky.jpg": photo_bytes("no_snake", seed=41)})) as host:
+        result = await asyncio.to_thread(paste_link, browser, base, f"{host}/sky.jpg")
     assert result["verdict"] == "No snake found in this photo"
     assert result["error"] == ""
