@@ -1,0 +1,102 @@
+# The bot in one container: `docker build .` gives the runtime image (the last stage); `--target dev`
+# gives an image for working inside the container. Heroku builds the same default target (heroku.yml).
+#
+#   docker build -t snake-bot .
+#   docker build --build-context wheels=/opt/wheels --build-arg TORCH_INDEX_URL= -t snake-bot .
+#       (where the PyTorch CPU index can't be reached: pip takes torch from a folder of wheels instead)
+#
+# Only Dockerfile features the classic builder also has (no RUN --mount, no heredocs), so a builder
+# without BuildKit builds it too; `--build-context` needs BuildKit, which `docker build` uses by default.
+
+ARG PYTHON_IMAGE=python:3.11-slim
+
+# Wheels pip may install from (/wheels in the build stage). Empty by default; replace it with
+# `docker build --build-context wheels=DIR ...`.
+FROM scratch AS wheels
+
+
+# Build stage: every runtime package in a virtual environment at /opt/venv, trimmed.
+FROM ${PYTHON_IMAGE} AS build
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+# Where CPU-only PyTorch comes from; PyPI's default torch drags in gigabytes of CUDA libraries.
+# Empty: no extra index (use with the `wheels` build context).
+ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_FIND_LINKS=/wheels \
+    PIP_ROOT_USER_ACTION=ignore \
+    PATH=/opt/venv/bin:$PATH
+WORKDIR /src
+# binutils (strip) only for trimming below; this stage never ships. Not pinned: it is whatever version
+# the base image's Debian release carries, and a pinned Debian version disappears with point releases.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends binutils \
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=wheels / /wheels/
+COPY pyproject.toml ./
+# The runtime dependencies from pyproject.toml (not the train/dev extras), except fastai's own list:
+# fastai wants spacy (~200 MB, only for fastai.text), which an image classifier never imports.
+# Installed: fastai without dependencies, then its dependencies minus spacy, read from its metadata.
+RUN python -m venv /opt/venv \
+    && python -c 'import tomllib; print(*[d for d in tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"] if not d.startswith("fastai")], sep="\n")' > requirements.txt \
+    && python -c 'import tomllib; print(*[d for d in tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"] if d.startswith("fastai")], sep="\n")' > fastai.txt \
+    && pip install --no-cache-dir ${TORCH_INDEX_URL:+--extra-index-url "$TORCH_INDEX_URL"} -r requirements.txt \
+    && pip install --no-cache-dir --no-deps -r fastai.txt \
+    && python -c 'from importlib.metadata import requires; from packaging.requirements import Requirement; print(*[r for r in requires("fastai") if "extra ==" not in r and Requirement(r).name != "spacy"], sep="\n")' > fastai-deps.txt \
+    && pip install --no-cache-dir ${TORCH_INDEX_URL:+--extra-index-url "$TORCH_INDEX_URL"} -r fastai-deps.txt \
+    && python -c 'import sys, torch; from importlib.metadata import distributions as ds; cuda = sorted(n for d in ds() if (n := d.metadata["Name"]).lower().startswith("nvidia")); sys.exit(f"CUDA in the image: torch {torch.__version__}, {cuda}" if cuda or torch.version.cuda else 0)'
+# Trim what the bot never loads: torch's C++ headers, test programs and test libraries (but not
+# bin/torch_shm_manager, which `import torch` checks for), every package's test suite, pip, and the
+# parts of fasthtml's dependencies that serve only fasthtml's web server (fastprogress imports fasthtml,
+# never its server). Strip symbol tables from torch's big libraries (~90 MB) and from extensions that
+# auditwheel left alone: stripping a library it patched (an RPATH, or under *.libs/) breaks it.
+# Then write bytecode for what the bot imports, so start-up doesn't recompile ~90 MB of Python each
+# time (the bot's user cannot write it); bytecode for all the rest would add ~200 MB.
+COPY model/compat.py /tmp/torchvision_guard/compat.py
+RUN site=/opt/venv/lib/python3.11/site-packages \
+    && rm -rf "$site"/torch/include "$site"/torch/test "$site"/torch/share \
+        "$site"/torch/bin/*Test "$site"/torch/bin/test_* "$site"/torch/bin/protoc* \
+        "$site"/torch/lib/*test*.so "$site"/torch/lib/libbackend_with_compiler.so \
+        "$site"/torch/lib/libaoti_custom_ops.so \
+    && pip uninstall --yes pip setuptools hf-xet \
+        uvicorn uvloop watchfiles httptools websockets oauthlib beautifulsoup4 soupsieve \
+    && find "$site" -depth -type d \( -name tests -o -name __pycache__ \) -exec rm -rf {} + \
+    && strip --strip-unneeded "$site"/torch/lib/libtorch_cpu.so "$site"/torch/lib/libtorch_python.so \
+    && find "$site" -name '*.so' -not -path '*.libs/*' -not -path "$site/torch/*" \
+        -exec sh -c 'readelf -d "$1" | grep -qE "RPATH|RUNPATH" || strip --strip-unneeded "$1"' sh {} \; \
+    && python -c 'import sys; sys.path.insert(0, "/tmp/torchvision_guard"); import compat; compat.ensure_torchvision_importable(); import fastai.vision.all, fastai.metrics, fastai.losses, timm, telegram.ext, aiohttp, pillow_heif, dotenv'
+
+
+# Development target: the full project (train and dev extras too), editable, for working inside the
+# container: `docker build --target dev -t snake-bot:dev . && docker run --rm -it -v "$PWD:/app" snake-bot:dev`
+FROM build AS dev
+WORKDIR /app
+COPY . .
+# The project itself, editable, from pyproject.toml (whose versions are pinned there, not here).
+# hadolint ignore=DL3013
+RUN python -m ensurepip \
+    && python -m pip install --no-cache-dir ${TORCH_INDEX_URL:+--extra-index-url "$TORCH_INDEX_URL"} -e ".[train,dev]"
+CMD ["bash"]
+
+
+# Runtime: the slim base, the virtual environment, the code and the model; nothing else.
+FROM ${PYTHON_IMAGE} AS runtime
+ENV PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PATH=/opt/venv/bin:$PATH \
+    MPLCONFIGDIR=/tmp/matplotlib \
+    PORT=8080
+RUN groupadd --system --gid 10001 bot \
+    && useradd --system --uid 10001 --gid bot --no-log-init --home-dir /app --shell /usr/sbin/nologin bot
+COPY --from=build /opt/venv /opt/venv
+WORKDIR /app
+COPY bot/ bot/
+COPY model/ model/
+RUN python -m compileall -q bot model
+USER 10001:10001
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"8080\")}/healthz', timeout=4)"]
+# Exec form: python is PID 1 and gets SIGTERM itself (bot/server.py stops cleanly on it).
+CMD ["python", "-m", "bot"]
