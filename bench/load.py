@@ -253,9 +253,16 @@ def summarise(run: Run, fake: TimedTelegram, ids: list[int], begin: float) -> No
 
 
 def inference_alone(model: Path, photo: bytes, repeats: int = 10) -> dict[str, float]:
-    """Median milliseconds to classify one 12-megapixel JPEG: our classifier vs `Learner.predict`."""
+    """Median milliseconds to classify one 12-megapixel JPEG: our classifier vs `Learner.predict`.
+
+    Both run here with the PyTorch threads the bot's InferenceService gives the forward pass.
+    """
+    import torch
+
+    from bot.inference import default_threads
     from model import load_classifier
 
+    torch.set_num_threads(default_threads(workers=1))
     classifier = load_classifier(model)
     learner = classifier.learner
 

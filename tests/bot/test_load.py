@@ -6,8 +6,10 @@ import signal
 import time
 
 import pytest
+from telegram import PhotoSize
 
 from bot import telegram as bot_telegram
+from bot.handlers import photo_size_to_fetch
 from bot.replies import BUSY
 from bot.server import running_bot, serve_until_stopped
 from model import Classifier
@@ -28,6 +30,14 @@ async def wait_until(condition, timeout: float = 10) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         await asyncio.sleep(0.02)
+
+
+def test_the_smallest_photo_size_covering_the_model_input_is_downloaded() -> None:
+    ladder = [PhotoSize(f"id-{w}", f"u-{w}", w, w * 3 // 4) for w in (90, 320, 800, 1280)]
+    assert photo_size_to_fetch(ladder, 224).file_id == "id-320"  # 320x240 covers 224
+    assert photo_size_to_fetch(ladder, 256).file_id == "id-800"  # 240 < 256: the next size up
+    assert photo_size_to_fetch(ladder, 2000).file_id == "id-1280"  # none covers it: the largest
+    assert photo_size_to_fetch(list(reversed(ladder)), 224).file_id == "id-320"  # whatever the order
 
 
 async def test_a_flood_past_capacity_gets_busy_at_once_and_the_admitted_get_verdicts(
