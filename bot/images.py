@@ -17,11 +17,14 @@ import aiohttp
 from aiohttp.abc import ResolveResult
 from aiohttp.resolver import ThreadedResolver
 from telegram import Bot
+from telegram.error import NetworkError, TimedOut
 from yarl import URL
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 """Telegram's own limit on files a bot may download."""
 MAX_REDIRECTS = 5
+DOWNLOAD_ATTEMPTS = 2
+"""A file download from Telegram that times out or drops is tried once more."""
 FETCH_DEADLINE_SECONDS = 20.0
 """The whole fetch, every redirect and the last byte included, must finish within this."""
 USER_AGENT = "coral-snake-check-bot/0.1 (+https://github.com/)"
@@ -160,8 +163,14 @@ async def download_telegram_file(bot: Bot, file_id: str, file_size: int | None) 
     """The bytes of a photo or document the user sent, through the Bot API's getFile."""
     if file_size is not None and file_size > MAX_IMAGE_BYTES:
         raise ImageTooLarge()
-    telegram_file = await bot.get_file(file_id)
-    return bytes(await telegram_file.download_as_bytearray())
+    telegram_file = await bot.get_file(file_id)  # retried on a timeout by the rate limiter
+    for attempt in range(DOWNLOAD_ATTEMPTS):
+        try:
+            return bytes(await telegram_file.download_as_bytearray())
+        except (TimedOut, NetworkError):
+            if attempt == DOWNLOAD_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _is_ip_literal(host: str) -> bool:

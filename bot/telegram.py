@@ -27,8 +27,10 @@ OVERALL_MESSAGES_PER_SECOND = 30.0
 RETRY_AFTER_LIMIT = 5
 """Times a call is retried after Telegram answers 429 "retry after N seconds"."""
 TIMEOUT_RETRIES = 2
-"""Times a message is sent again after its request timed out: a rare duplicate beats a lost verdict."""
-UNLIMITED_METHODS = frozenset({"sendChatAction", "getMe", "getFile", "getUpdates"})
+"""Times a call is made again after its request timed out (getFile, sendMessage...): for a message, a
+rare duplicate beats a lost verdict."""
+PASSED_THROUGH = frozenset({"sendChatAction", "getUpdates"})
+"""Neither limited nor retried: a lost "typing" costs nothing, and the updater polls again by itself."""
 CAPTION_COMMAND = re.compile(r"^/(snake|identify)(@\w+)?(\s|$)", re.IGNORECASE)
 
 
@@ -54,9 +56,9 @@ PRIVATE_IMAGE = PRIVATE & (IMAGE_MESSAGE | LINK)
 class PatientRateLimiter(AIORateLimiter):
     """Keeps to Telegram's flood limits and loses no message to a 429 or a timed-out request.
 
-    Messages keep to AIORateLimiter's limits (30 a second overall, 20 a minute per group) and wait
-    out a 429's retry_after; a message whose request timed out is sent again. Chat actions and reads
-    are neither limited nor retried: they are not messages, and a lost "typing" costs nothing.
+    Messages keep to AIORateLimiter's limits (30 a second overall, 20 a minute per group; calls
+    without a chat, such as getFile, are not limited) and wait out a 429's retry_after; a call whose
+    request timed out is made again.
     """
 
     def __init__(self, overall_max_rate: float = 30) -> None:
@@ -71,7 +73,7 @@ class PatientRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> Any:
-        if endpoint in UNLIMITED_METHODS:
+        if endpoint in PASSED_THROUGH:
             return await callback(*args, **kwargs)
         for attempt in range(TIMEOUT_RETRIES + 1):
             try:

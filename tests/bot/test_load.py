@@ -86,6 +86,19 @@ async def test_a_reply_whose_request_timed_out_is_sent_again(
     assert len(telegram.sent) == 1
 
 
+async def test_a_timed_out_get_file_is_made_again(
+    telegram: FakeTelegram, tiny_classifier: Classifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bot_telegram, "BOT_API_TIMEOUT_SECONDS", 1.0)
+    telegram.stall("getFile", count=1, seconds=2)
+    async with running_bot(settings_for(telegram, "polling"), tiny_classifier):
+        message = telegram.photo_message(PRIVATE_CHAT, photo_bytes("coral_snake", seed=4))
+        await telegram.queue_update(telegram.update_for(message))
+        reply = await telegram.replies_to(message["message_id"], timeout=15)
+    assert CORAL in reply.visible_text
+    assert telegram.calls.count("getFile") == 2
+
+
 async def test_sigterm_lets_the_photo_in_flight_get_its_reply(
     telegram: FakeTelegram, tiny_classifier: Classifier
 ) -> None:
