@@ -11,6 +11,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.images import ImageFetcher, ImageFetchError, ImageTooLarge
+from tests.bot.conftest import PRIVATE_CHAT, RunningBot
 
 HOST_ADDRESS = "127.0.0.3"
 ALLOWED = (ipaddress.ip_network(f"{HOST_ADDRESS}/32"),)
@@ -123,3 +124,13 @@ async def test_redirects_inside_our_network_are_refused(hostile_host: str, path:
 async def test_metadata_and_disguised_loopback_addresses_are_refused(link: str, message: str) -> None:
     with pytest.raises(ImageFetchError, match=message):
         await fetch(link)
+
+
+async def test_hostile_links_sent_to_the_bot_get_clear_answers(bot: RunningBot, hostile_host: str) -> None:
+    expected = {"/gigabyte.jpg": "larger than 20 MB", "/bomb.png": "not a picture I can read"}
+    for path, answer in expected.items():
+        link = f"{hostile_host}{path}"
+        message = bot.telegram.message(
+            PRIVATE_CHAT, text=link, entities=[{"type": "url", "offset": 0, "length": len(link)}]
+        )
+        assert answer in await bot.ask(message)
