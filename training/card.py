@@ -42,9 +42,7 @@ RECIPE = """\
 - Augmentation: flips (both axes), rotation up to 30 degrees, zoom up to 1.3, slight warp, brightness and
   contrast; no hue or saturation changes (the band colours are the signal).
 - Loss: label-smoothing ({label_smoothing}) cross-entropy, weighted inversely to class size.
-- Schedule: {frozen_epochs} epoch(s) of `fit_one_cycle` on the head with the body frozen (lr
-  {head_learning_rate:.1e} from `lr_find`), then {epochs} epochs unfrozen with discriminative learning rates
-  {body_rate:.1e} (body) to {head_rate:.1e} (head) from a second `lr_find`; batch size {batch_size}.
+- Schedule: {schedule}; batch size {batch_size}.
 - {training_photos} training photos; training took {training_minutes} minutes on 2 shared CPU cores.
 """
 
@@ -93,8 +91,24 @@ def _data_section(metrics: dict) -> str:
 
 
 def _recipe_section(recipe: dict) -> str:
+    return "## Recipe\n\n" + RECIPE.format(**recipe, schedule=_schedule(recipe))
+
+
+def _schedule(recipe: dict) -> str:
     body_rate, head_rate = recipe["unfrozen_learning_rates"]
-    return "## Recipe\n\n" + RECIPE.format(**recipe, body_rate=body_rate, head_rate=head_rate)
+    stages = []
+    if recipe.get("start_from"):
+        stages.append(f"starting from the weights of `{Path(recipe['start_from']).name}` (see below)")
+    if recipe["frozen_epochs"]:
+        stages.append(
+            f"{recipe['frozen_epochs']} epoch(s) of `fit_one_cycle` on the head with the body frozen "
+            f"(lr {recipe['head_learning_rate']:.1e} from `lr_find`)"
+        )
+    stages.append(
+        f"{recipe['epochs']} epochs unfrozen with discriminative learning rates {body_rate:.1e} (body) "
+        f"to {head_rate:.1e} (head) from `lr_find`"
+    )
+    return ", then ".join(stages)
 
 
 def _metrics_section(metrics: dict) -> str:

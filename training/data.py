@@ -33,28 +33,34 @@ NORMALISATION = ([0.5] * 3, [0.5] * 3)
 
 
 def snake_datablock(
-    valid: set[Path], size: int = IMAGE_SIZE, normalisation: tuple = NORMALISATION
+    valid: set[Path], size: int = IMAGE_SIZE, normalisation: tuple = NORMALISATION, augment: bool = True
 ) -> DataBlock:
-    """Photos labelled by their folder, validated on `valid`, squished to `size` and augmented."""
+    """Photos labelled by their folder, validated on `valid`, squished to `size`, augmented if `augment`."""
+    augmentations = aug_transforms(
+        flip_vert=True, max_rotate=30, max_zoom=1.3, max_lighting=0.3, max_warp=0.1, p_affine=0.8
+    )
     return DataBlock(
         blocks=(ImageBlock, CategoryBlock),
         get_items=get_image_files,
         get_y=parent_label,
         splitter=FuncSplitter(valid.__contains__),
         item_tfms=Resize(size, method="squish"),
-        batch_tfms=[
-            *aug_transforms(
-                flip_vert=True, max_rotate=30, max_zoom=1.3, max_lighting=0.3, max_warp=0.1, p_affine=0.8
-            ),
-            Normalize.from_stats(*normalisation),
-        ],
+        batch_tfms=[*(augmentations if augment else []), Normalize.from_stats(*normalisation)],
     )
 
 
 def snake_dataloaders(
-    data_dir: Path, size: int = IMAGE_SIZE, batch_size: int = 32, normalisation: tuple = NORMALISATION
+    data_dir: Path,
+    size: int = IMAGE_SIZE,
+    batch_size: int = 32,
+    normalisation: tuple = NORMALISATION,
+    augment: bool = True,
 ) -> DataLoaders:
-    """DataLoaders over `data_dir` (one folder per class) with the grouped, stratified validation split."""
+    """DataLoaders over `data_dir` (one folder per class) with the grouped, stratified validation split.
+
+    `augment=False` gives the DataLoaders to export: model/classifier.py runs their transforms outside
+    fastai's loop, where random augmentations cannot tell they are validating and would run.
+    """
     valid = validation_photos(get_image_files(data_dir))
-    block = snake_datablock(valid, size, normalisation)
+    block = snake_datablock(valid, size, normalisation, augment)
     return block.dataloaders(data_dir, bs=batch_size, num_workers=0)

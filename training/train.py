@@ -13,6 +13,7 @@ photos or ignoring the rare classes.
 
 import argparse
 import time
+from collections import Counter
 from pathlib import Path
 
 import torch
@@ -35,10 +36,19 @@ ensure_torchvision_importable()
 
 from fastai.callback.progress import CSVLogger  # noqa: E402
 from fastai.losses import LabelSmoothingCrossEntropyFlat  # noqa: E402
-from fastai.vision.all import DataLoaders, Learner, accuracy, default_split  # noqa: E402
+from fastai.vision.all import DataLoaders, Learner, accuracy, default_split, load_learner, parent_label  # noqa: E402
 
 LR_FIND_STEPS = 40
 """Fewer than fastai's 100: on two CPU cores each step costs seconds, and 40 show the valley well enough."""
+HEAD_CEILING, UNFROZEN_CEILING = 1e-2, 1e-3
+"""Upper bounds on `lr_find`'s suggestions, should a short search point somewhere wild."""
+
+
+def dataloaders_for(args: argparse.Namespace, augment: bool = True) -> DataLoaders:
+    """The data at the size, batch size and normalisation that `args` and its architecture ask for."""
+    arch = ARCHITECTURES[args.arch]
+    normalisation = (list(arch.mean), list(arch.std))
+    return snake_dataloaders(args.data_dir, args.size, args.batch_size, normalisation, augment)
 
 
 def build_learner(dls: DataLoaders, arch: str, label_smoothing: float) -> Learner:
@@ -49,14 +59,15 @@ def build_learner(dls: DataLoaders, arch: str, label_smoothing: float) -> Learne
         loss_func=LabelSmoothingCrossEntropyFlat(weight=class_weights(dls), eps=label_smoothing),
         metrics=accuracy,
         splitter=default_split,
+        train_bn=False,  # a frozen body stays wholly frozen: the head-only stage costs a forward pass
     )
 
 
 def class_weights(dls: DataLoaders) -> torch.Tensor:
     """Loss weights inversely proportional to each class's share of the training photos, averaging 1."""
-    counts = torch.bincount(torch.tensor([int(label) for _, label in dls.train_ds]), minlength=len(dls.vocab))
-    weights = counts.sum() / (len(counts) * counts.clamp(min=1).float())
-    return weights
+    counts = Counter(parent_label(photo) for photo in dls.train_ds.items)
+    sizes = torch.tensor([counts[name] for name in dls.vocab], dtype=torch.float)
+    return sizes.sum() / (len(sizes) * sizes.clamp(min=1))
 
 
 def find_learning_rate(learner: Learner, plot_path: Path, title: str, ceiling: float, steps: int) -> float:
@@ -79,21 +90,24 @@ def train(args: argparse.Namespace) -> tuple[Learner, dict]:
     """Run the two-stage recipe and write the training reports; returns the learner and the recipe used."""
     reports = args.reports
     reports.mkdir(parents=True, exist_ok=True)
-    arch = ARCHITECTURES[args.arch]
-    dls = snake_dataloaders(args.data_dir, args.size, args.batch_size, (list(arch.mean), list(arch.std)))
+    dls = dataloaders_for(args)
     print(f"{len(dls.train_ds)} training and {len(dls.valid_ds)} validation photos: {list(dls.vocab)}")
     learner = build_learner(dls, args.arch, args.label_smoothing)
+    if args.start_from:
+        learner.model.load_state_dict(load_learner(args.start_from, cpu=True).model.state_dict())
     log = reports / "history.csv"
     log.unlink(missing_ok=True)
     history: list[dict[str, float]] = []
-    learner.freeze()
-    head_rate = find_learning_rate(
-        learner, reports / "lr_find_frozen.png", "frozen body", 1e-2, args.lr_find_steps
-    )
-    fit_stage(learner, args.frozen_epochs, head_rate, history, log)
+    head_rate = None
+    if args.frozen_epochs:
+        learner.freeze()
+        head_rate = find_learning_rate(
+            learner, reports / "lr_find_frozen.png", "frozen body", HEAD_CEILING, args.lr_find_steps
+        )
+        fit_stage(learner, args.frozen_epochs, head_rate, history, log)
     learner.unfreeze()
     rate = find_learning_rate(
-        learner, reports / "lr_find_unfrozen.png", "unfrozen", head_rate / 2, args.lr_find_steps
+        learner, reports / "lr_find_unfrozen.png", "unfrozen", UNFROZEN_CEILING, args.lr_find_steps
     )
     fit_stage(learner, args.epochs, slice(rate / 10, rate), history, log)
     save_training_curves(history, reports / "training_curves.png")
@@ -101,6 +115,7 @@ def train(args: argparse.Namespace) -> tuple[Learner, dict]:
     recipe = {
         **{name: getattr(args, name) for name in ("arch", "size", "frozen_epochs", "epochs", "batch_size")},
         "label_smoothing": args.label_smoothing,
+        "start_from": str(args.start_from) if args.start_from else None,
         "training_photos": len(dls.train_ds),
         "validation_photos": len(dls.valid_ds),
         "head_learning_rate": head_rate,
@@ -108,6 +123,13 @@ def train(args: argparse.Namespace) -> tuple[Learner, dict]:
         "history": history,
     }
     return learner, recipe
+
+
+def export_for_inference(learner: Learner, args: argparse.Namespace) -> None:
+    """Export the learner with DataLoaders whose transforms are all deterministic (no augmentation)."""
+    learner.dls = dataloaders_for(args, augment=False)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    learner.export(args.output.resolve())
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -120,6 +142,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--label-smoothing", type=float, default=0.1)
     parser.add_argument("--lr-find-steps", type=int, default=LR_FIND_STEPS)
+    parser.add_argument("--start-from", type=Path, help="an exported learner whose weights to continue from")
     parser.add_argument("--output", type=Path, default=DEFAULT_MODEL_PATH, help="where the .pkl goes")
     parser.add_argument("--reports", type=Path, default=DEFAULT_REPORTS_DIR)
     return parser.parse_args(argv)
@@ -129,8 +152,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_arguments(argv)
     started = time.monotonic()
     learner, recipe = train(args)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    learner.export(args.output.resolve())
+    export_for_inference(learner, args)
     minutes = (time.monotonic() - started) / 60
     print(f"exported {args.output} ({args.output.stat().st_size / 1e6:.1f} MB) after {minutes:.1f} min")
     save_thresholds_for(args.output, args.data_dir)
