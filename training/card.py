@@ -26,10 +26,12 @@ LIMITS = """\
   pretrained on ImageNet, so these photos (and the ImageNet snakes) are easier than a user's photos.
 - **Validation is not a held-out test.** The split is grouped by perceptual hash so near-duplicates do not
   straddle it, but validation photos come from the same sources as the training photos, and the safety
-  thresholds were chosen on the same validation photos, so the zero dangerous misses below is optimistic.
+  thresholds were chosen on the same validation photos, so the dangerous-miss count above is optimistic.
   A quarter of the coral/king set is held back by the product owner and other sources will judge the model.
 - **Photo format.** The `other_snake` crops are small squares while coral and kingsnake photos are larger;
   every photo is squished to one square size, but some format signal (sharpness, framing) may remain.
+- **Untried.** Test-time augmentation (several forward passes per photo would spend the latency budget)
+  and inputs larger than 176 px (no CPU time left to train them); both might help coral vs kingsnake.
 - **Not a safety device.** `uncertain` is worded as "treat it as venomous"; never handle a snake on
   the strength of a verdict.
 """
@@ -58,7 +60,7 @@ snake labelled kingsnake or no_snake); **{uncertain} snake photos ({uncertain_sh
 """
 
 
-def render_card(metrics: dict, latency: dict | None) -> str:
+def render_card(metrics: dict, latency: dict | None, previous_run: dict | None = None) -> str:
     """The card's Markdown text."""
     sections = [
         "# Snake classifier: model card",
@@ -70,14 +72,16 @@ def render_card(metrics: dict, latency: dict | None) -> str:
         + "; see *Safety thresholds*.",
         _data_section(metrics),
         _recipe_section(metrics["training"]),
+        *([_previous_run_section(previous_run)] if previous_run else []),
         _metrics_section(metrics),
         _thresholds_section(metrics),
         _latency_section(latency) if latency else "## Speed\n\nNot measured: run bench/classify_latency.py.",
+        _targets_section(metrics, latency),
         "## Known limits\n\n" + LIMITS,
         "## Reports\n\nIn `model/reports/`: lr_find plots (frozen, unfrozen), `training_curves.png`, "
         "`history.csv`, `confusion_matrix.png`, `top_losses.png`, `metrics.json`, `latency.json`.",
     ]
-    return "\n\n".join(sections) + "\n"
+    return "\n\n".join(section.rstrip() for section in sections) + "\n"
 
 
 def _data_section(metrics: dict) -> str:
@@ -94,11 +98,21 @@ def _recipe_section(recipe: dict) -> str:
     return "## Recipe\n\n" + RECIPE.format(**recipe, schedule=_schedule(recipe))
 
 
+def _previous_run_section(previous_run: dict) -> str:
+    return (
+        "## Recipe of the previous run\n\n"
+        + RECIPE.format(**previous_run["training"], schedule=_schedule(previous_run["training"]))
+        + f"\nIts own validation accuracy: {percent(previous_run['accuracy'])} four classes, "
+        f"{percent(previous_run['coral_vs_kingsnake_accuracy'])} coral vs kingsnake "
+        "(reports in `model/reports/previous_run/`)."
+    )
+
+
 def _schedule(recipe: dict) -> str:
     body_rate, head_rate = recipe["unfrozen_learning_rates"]
     stages = []
     if recipe.get("start_from"):
-        stages.append(f"starting from the weights of `{Path(recipe['start_from']).name}` (see below)")
+        stages.append("starting from the weights of the previous run (its recipe follows)")
     if recipe["frozen_epochs"]:
         stages.append(
             f"{recipe['frozen_epochs']} epoch(s) of `fit_one_cycle` on the head with the body frozen "
@@ -106,7 +120,8 @@ def _schedule(recipe: dict) -> str:
         )
     stages.append(
         f"{recipe['epochs']} epochs unfrozen with discriminative learning rates {body_rate:.1e} (body) "
-        f"to {head_rate:.1e} (head) from `lr_find`"
+        f"to {head_rate:.1e} (head) "
+        + ("from `lr_find`" if recipe.get("unfrozen_rate_from_lr_find", True) else "set by hand")
     )
     return ", then ".join(stages)
 
@@ -162,6 +177,34 @@ def _latency_section(latency: dict) -> str:
     )
 
 
+def _targets_section(metrics: dict, latency: dict | None) -> str:
+    targets = [
+        ("coral vs kingsnake accuracy", ">= 97%", metrics["coral_vs_kingsnake_accuracy"], 0.97),
+        ("four-class top-1 accuracy", ">= 95%", metrics["accuracy"], 0.95),
+        ("no_snake photos called no_snake", ">= 98%", metrics["recall"]["no_snake"], 0.98),
+    ]
+    rows = [
+        f"| {name} | {goal} | {percent(value)} | {_met(value >= least)} |"
+        for name, goal, value, least in targets
+    ]
+    uncertain, misses = metrics["uncertain_share_of_snake_photos"], metrics["dangerous_misses"]
+    rows += [
+        f"| dangerous misses | 0 | {misses} | {_met(misses == 0)} |",
+        f"| snake photos uncertain | < 10% | {percent(uncertain)} | {_met(uncertain < 0.10)} |",
+    ]
+    if latency:
+        size, speed = latency["model_file_mb"], latency["data_set_photo"]["median_ms"]
+        rows += [
+            f"| model file | <= 25 MB | {size} MB | {_met(size <= 25)} |",
+            f"| median latency | <= 40 ms | {speed:.1f} ms | {_met(speed <= 40)} |",
+        ]
+    return "## Targets\n\n| target | goal | measured | |\n|---|---|---|---|\n" + "\n".join(rows)
+
+
+def _met(reached: bool) -> str:
+    return "met" if reached else "**missed**"
+
+
 def _table(counts: dict[str, dict[str, int]], columns: tuple[str, ...]) -> str:
     header = "| truth | " + " | ".join(columns) + " |\n|---|" + "---|" * len(columns)
     rows = [
@@ -179,7 +222,9 @@ def main() -> None:
     metrics = json.loads((args.reports / "metrics.json").read_text())
     latency_file = args.reports / "latency.json"
     latency = json.loads(latency_file.read_text()) if latency_file.is_file() else None
-    args.output.write_text(render_card(metrics, latency))
+    previous_file = args.reports / "previous_run" / "metrics.json"
+    previous_run = json.loads(previous_file.read_text()) if previous_file.is_file() else None
+    args.output.write_text(render_card(metrics, latency, previous_run))
     print(f"wrote {args.output}")
 
 

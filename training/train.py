@@ -106,7 +106,7 @@ def train(args: argparse.Namespace) -> tuple[Learner, dict]:
         )
         fit_stage(learner, args.frozen_epochs, head_rate, history, log)
     learner.unfreeze()
-    rate = find_learning_rate(
+    rate = args.unfrozen_lr or find_learning_rate(
         learner, reports / "lr_find_unfrozen.png", "unfrozen", UNFROZEN_CEILING, args.lr_find_steps
     )
     fit_stage(learner, args.epochs, slice(rate / 10, rate), history, log)
@@ -120,6 +120,7 @@ def train(args: argparse.Namespace) -> tuple[Learner, dict]:
         "validation_photos": len(dls.valid_ds),
         "head_learning_rate": head_rate,
         "unfrozen_learning_rates": [rate / 10, rate],
+        "unfrozen_rate_from_lr_find": args.unfrozen_lr is None,
         "history": history,
     }
     return learner, recipe
@@ -143,6 +144,12 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--label-smoothing", type=float, default=0.1)
     parser.add_argument("--lr-find-steps", type=int, default=LR_FIND_STEPS)
     parser.add_argument("--start-from", type=Path, help="an exported learner whose weights to continue from")
+    parser.add_argument(
+        "--unfrozen-lr",
+        type=float,
+        help="the head's rate after unfreezing, instead of lr_find's (which runs "
+        "low on an already trained network)",
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_MODEL_PATH, help="where the .pkl goes")
     parser.add_argument("--reports", type=Path, default=DEFAULT_REPORTS_DIR)
     return parser.parse_args(argv)
