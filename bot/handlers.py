@@ -17,7 +17,8 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.images import ImageFetcher, ImageFetchError, download_telegram_file, first_link
-from bot.inference import InferenceService, Overloaded
+from bot.inference import Overloaded
+from bot.metrics import ObservedInference
 from bot.replies import BUSY, FAILED, HELP, NOT_AN_IMAGE, NOTHING_TO_CHECK, reply_for
 from model import UnreadableImage
 
@@ -32,7 +33,7 @@ LINK_ENTITIES = [MessageEntity.URL, MessageEntity.TEXT_LINK]
 class Services:
     """What the handlers need besides Telegram, kept in `application.bot_data[SERVICES]`."""
 
-    inference: InferenceService
+    inference: ObservedInference
     fetcher: ImageFetcher
 
 

@@ -36,9 +36,9 @@ async def running_bot(settings: Settings, classifier: Classifier) -> AsyncIterat
     await application.initialize()
     try:
         await application.start()
-        await _start_receiving_updates(settings, application)
         await runner.setup()
-        await web.TCPSite(runner, port=settings.port).start()
+        await web.TCPSite(runner, port=settings.port).start()  # listening before Telegram is told the URL
+        await _start_receiving_updates(settings, application)
         logger.info("@%s up: %s mode, port %d", application.bot.username, settings.bot_mode, settings.port)
         yield application
     finally:

@@ -30,7 +30,8 @@ class Settings:
     telegram_api_base_url: str = TELEGRAM_API_BASE_URL
     telegram_file_base_url: str = TELEGRAM_FILE_BASE_URL
     inference_workers: int = 1
-    inference_queue_size: int = 32
+    inference_queue_size: int = 256
+    """Photos admitted (queued or running) before users are told "busy": about 8 s of work at 30/s."""
     fetch_allowed_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     """Addresses a link may point to besides public ones: only for tests and private deployments."""
     api_enabled: bool = True
@@ -64,7 +65,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         telegram_api_base_url=environ.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API_BASE_URL,
         telegram_file_base_url=environ.get("TELEGRAM_FILE_BASE_URL") or TELEGRAM_FILE_BASE_URL,
         inference_workers=_integer(environ, "INFERENCE_WORKERS", 1),
-        inference_queue_size=_integer(environ, "INFERENCE_QUEUE_SIZE", 32),
+        inference_queue_size=_integer(environ, "INFERENCE_QUEUE_SIZE", 256),
         fetch_allowed_networks=_networks(environ.get("FETCH_ALLOWED_NETWORKS", "")),
         api_enabled=_boolean(environ, "API_ENABLED", True),
         api_key=environ.get("API_KEY", "").strip(),
