@@ -78,7 +78,7 @@ def render_card(metrics: dict, latency: dict | None, previous_run: dict | None =
         _latency_section(latency) if latency else "## Speed\n\nNot measured: run bench/classify_latency.py.",
         _targets_section(metrics, latency),
         "## Known limits\n\n" + LIMITS,
-        "## Reports\n\nIn `model/reports/`: lr_find plots (frozen, unfrozen), `training_curves.png`, "
+        "## Reports\n\nIn `model/reports/`: `lr_find_*.png` (where `lr_find` ran), `training_curves.png`, "
         "`history.csv`, `confusion_matrix.png`, `top_losses.png`, `metrics.json`, `latency.json`.",
     ]
     return "\n\n".join(section.rstrip() for section in sections) + "\n"
