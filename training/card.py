@@ -26,7 +26,8 @@ LIMITS = """\
   pretrained on ImageNet, so these photos (and the ImageNet snakes) are easier than a user's photos.
 - **Validation is not a held-out test.** The split is grouped by perceptual hash so near-duplicates do not
   straddle it, but validation photos come from the same sources as the training photos, and the safety
-  thresholds were chosen on the same validation photos, so the dangerous-miss count above is optimistic.
+  thresholds (and when to stop continuing training) were chosen on the same validation photos, so the
+  numbers above, the dangerous-miss count most of all, are optimistic.
   A quarter of the coral/king set is held back by the product owner and other sources will judge the model.
 - **Photo format.** The `other_snake` crops are small squares while coral and kingsnake photos are larger;
   every photo is squished to one square size, but some format signal (sharpness, framing) may remain.
@@ -60,7 +61,7 @@ snake labelled kingsnake or no_snake); **{uncertain} snake photos ({uncertain_sh
 """
 
 
-def render_card(metrics: dict, latency: dict | None, previous_run: dict | None = None) -> str:
+def render_card(metrics: dict, latency: dict | None, previous_runs: list[dict]) -> str:
     """The card's Markdown text."""
     sections = [
         "# Snake classifier: model card",
@@ -72,7 +73,7 @@ def render_card(metrics: dict, latency: dict | None, previous_run: dict | None =
         + "; see *Safety thresholds*.",
         _data_section(metrics),
         _recipe_section(metrics["training"]),
-        *([_previous_run_section(previous_run)] if previous_run else []),
+        *([_previous_runs_section(previous_runs)] if previous_runs else []),
         _metrics_section(metrics),
         _thresholds_section(metrics),
         _latency_section(latency) if latency else "## Speed\n\nNot measured: run bench/classify_latency.py.",
@@ -98,21 +99,24 @@ def _recipe_section(recipe: dict) -> str:
     return "## Recipe\n\n" + RECIPE.format(**recipe, schedule=_schedule(recipe))
 
 
-def _previous_run_section(previous_run: dict) -> str:
-    return (
-        "## Recipe of the previous run\n\n"
-        + RECIPE.format(**previous_run["training"], schedule=_schedule(previous_run["training"]))
-        + f"\nIts own validation accuracy: {percent(previous_run['accuracy'])} four classes, "
-        f"{percent(previous_run['coral_vs_kingsnake_accuracy'])} coral vs kingsnake "
-        "(reports in `model/reports/previous_run/`)."
-    )
+def _previous_runs_section(previous_runs: list[dict]) -> str:
+    """Each earlier run in the chain of `--start-from` runs, latest first."""
+    recipes = []
+    for depth, run in enumerate(previous_runs, start=1):
+        recipes.append(
+            RECIPE.format(**run["training"], schedule=_schedule(run["training"]))
+            + f"\nIts own validation accuracy: {percent(run['accuracy'])} four classes, "
+            f"{percent(run['coral_vs_kingsnake_accuracy'])} coral vs kingsnake "
+            f"(reports in `model/reports/{'previous_run/' * depth}`)."
+        )
+    return "## Recipes of the earlier runs, latest first\n\n" + "\n\n".join(recipes)
 
 
 def _schedule(recipe: dict) -> str:
     body_rate, head_rate = recipe["unfrozen_learning_rates"]
     stages = []
     if recipe.get("start_from"):
-        stages.append("starting from the weights of the previous run (its recipe follows)")
+        stages.append("starting from the weights of the run before (see the earlier runs below)")
     if recipe["frozen_epochs"]:
         stages.append(
             f"{recipe['frozen_epochs']} epoch(s) of `fit_one_cycle` on the head with the body frozen "
@@ -214,6 +218,15 @@ def _table(counts: dict[str, dict[str, int]], columns: tuple[str, ...]) -> str:
     return "\n".join([header, *rows])
 
 
+def earlier_runs(reports: Path) -> list[dict]:
+    """The metrics of the runs this one continued from, kept in nested `previous_run/` folders."""
+    runs, folder = [], reports / "previous_run"
+    while (folder / "metrics.json").is_file():
+        runs.append(json.loads((folder / "metrics.json").read_text()))
+        folder = folder / "previous_run"
+    return runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=Path, default=DEFAULT_REPORTS_DIR)
@@ -222,9 +235,7 @@ def main() -> None:
     metrics = json.loads((args.reports / "metrics.json").read_text())
     latency_file = args.reports / "latency.json"
     latency = json.loads(latency_file.read_text()) if latency_file.is_file() else None
-    previous_file = args.reports / "previous_run" / "metrics.json"
-    previous_run = json.loads(previous_file.read_text()) if previous_file.is_file() else None
-    args.output.write_text(render_card(metrics, latency, previous_run))
+    args.output.write_text(render_card(metrics, latency, earlier_runs(args.reports)))
     print(f"wrote {args.output}")
 
 
