@@ -53,7 +53,11 @@ class Classifier:
         self._vocab = vocab
         self._lock = threading.Lock()
         self.learner.model.eval()
-        resize = next(t for t in self.learner.dls.valid.after_item.fs if hasattr(t, "size"))
+        validation = self.learner.dls.valid
+        # Outside fastai's own loop the pipelines' split_idx is unset, and then the train-only
+        # augmentations (flips, rotation, lighting) would run on every photo: pin the validation split.
+        validation.after_item.split_idx = validation.after_batch.split_idx = 1
+        resize = next(t for t in validation.after_item.fs if hasattr(t, "size"))
         self.input_size = max(resize.size)
 
     def classify(self, data: bytes) -> Verdict:

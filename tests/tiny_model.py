@@ -2,7 +2,8 @@
 
 Each class gets its own drawing: coral snakes are red-yellow-black bands, kingsnakes red-black-yellow-black,
 other snakes green-brown stripes, and no-snake pictures are blank skies. The learner is exported exactly as
-training exports the real one, so the classifier loads it by the same code path.
+training exports the real one (train-only augmentations included), so the classifier loads it by the
+same code path.
 """
 
 import io
@@ -24,6 +25,7 @@ from fastai.vision.all import (  # noqa: E402
     Normalize,
     RandomSplitter,
     Resize,
+    aug_transforms,
     get_image_files,
     parent_label,
 )
@@ -88,7 +90,7 @@ def train_tiny_learner(folder: Path, photos_per_class: int = 16) -> Path:
         get_y=parent_label,
         splitter=RandomSplitter(valid_pct=0.25, seed=0),
         item_tfms=Resize(64, method="squish"),
-        batch_tfms=Normalize.from_stats([0.5] * 3, [0.5] * 3),
+        batch_tfms=[*aug_transforms(max_lighting=0.1), Normalize.from_stats([0.5] * 3, [0.5] * 3)],
     )
     dataloaders = block.dataloaders(folder / "data", bs=16, num_workers=0)
     learner = Learner(dataloaders, tiny_network(), loss_func=CrossEntropyLossFlat())
