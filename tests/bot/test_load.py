@@ -15,7 +15,7 @@ from bot.server import running_bot, serve_until_stopped
 from model import Classifier
 from tests.bot.conftest import PRIVATE_CHAT, settings_for
 from tests.fakes.classifiers import GatedClassifier
-from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_api import FakeTelegram, SentMessage
 from tests.tiny_model import photo_bytes
 
 CORAL = "Likely a venomous coral snake"
@@ -61,14 +61,19 @@ async def test_a_flood_past_capacity_gets_busy_at_once_and_the_admitted_get_verd
     assert len(telegram.sent) == 30
 
 
+async def reply_to_a_coral_photo(telegram: FakeTelegram, classifier: Classifier, seed: int) -> SentMessage:
+    """Run the bot, send it one coral photo in a private chat, and return its reply."""
+    async with running_bot(settings_for(telegram, "polling"), classifier):
+        message = telegram.photo_message(PRIVATE_CHAT, photo_bytes("coral_snake", seed=seed))
+        await telegram.queue_update(telegram.update_for(message))
+        return await telegram.replies_to(message["message_id"], timeout=15)
+
+
 async def test_replies_wait_out_429_retry_after_and_still_arrive(
     telegram: FakeTelegram, tiny_classifier: Classifier
 ) -> None:
     telegram.answer_429("sendMessage", count=2, retry_after=1)
-    async with running_bot(settings_for(telegram, "polling"), tiny_classifier):
-        message = telegram.photo_message(PRIVATE_CHAT, photo_bytes("coral_snake", seed=1))
-        await telegram.queue_update(telegram.update_for(message))
-        reply = await telegram.replies_to(message["message_id"], timeout=15)
+    reply = await reply_to_a_coral_photo(telegram, tiny_classifier, seed=1)
     assert CORAL in reply.visible_text
     assert telegram.calls.count("sendMessage") == 3 and len(telegram.sent) == 1
 
@@ -78,10 +83,7 @@ async def test_a_reply_whose_request_timed_out_is_sent_again(
 ) -> None:
     monkeypatch.setattr(bot_telegram, "BOT_API_TIMEOUT_SECONDS", 1.0)
     telegram.stall("sendMessage", count=1, seconds=2)
-    async with running_bot(settings_for(telegram, "polling"), tiny_classifier):
-        message = telegram.photo_message(PRIVATE_CHAT, photo_bytes("coral_snake", seed=2))
-        await telegram.queue_update(telegram.update_for(message))
-        reply = await telegram.replies_to(message["message_id"], timeout=15)
+    reply = await reply_to_a_coral_photo(telegram, tiny_classifier, seed=2)
     assert CORAL in reply.visible_text
     assert len(telegram.sent) == 1
 
@@ -91,10 +93,7 @@ async def test_a_timed_out_get_file_is_made_again(
 ) -> None:
     monkeypatch.setattr(bot_telegram, "BOT_API_TIMEOUT_SECONDS", 1.0)
     telegram.stall("getFile", count=1, seconds=2)
-    async with running_bot(settings_for(telegram, "polling"), tiny_classifier):
-        message = telegram.photo_message(PRIVATE_CHAT, photo_bytes("coral_snake", seed=4))
-        await telegram.queue_update(telegram.update_for(message))
-        reply = await telegram.replies_to(message["message_id"], timeout=15)
+    reply = await reply_to_a_coral_photo(telegram, tiny_classifier, seed=4)
     assert CORAL in reply.visible_text
     assert telegram.calls.count("getFile") == 2
 
