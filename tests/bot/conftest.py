@@ -2,7 +2,7 @@
 
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -126,6 +126,3 @@ async def webhook_bot(telegram: FakeTelegram, tiny_classifier: Classifier) -> As
     settings = settings_for(telegram, "webhook")
     async with running_bot(settings, tiny_classifier):
         yield RunningBot(telegram, settings, lambda update: post_webhook(settings, update))
-
-
-__all__ = ["GROUP_CHAT", "PRIVATE_CHAT", "SECRET", "TOKEN", "RunningBot", "post_webhook", "replace"]
