@@ -20,6 +20,8 @@ from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 from yarl import URL
 
+from bot.retry import call_with_retries
+
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 """Telegram's own limit on files a bot may download."""
 MAX_REDIRECTS = 5
@@ -164,13 +166,10 @@ async def download_telegram_file(bot: Bot, file_id: str, file_size: int | None) 
     if file_size is not None and file_size > MAX_IMAGE_BYTES:
         raise ImageTooLarge()
     telegram_file = await bot.get_file(file_id)  # retried on a timeout by the rate limiter
-    for attempt in range(DOWNLOAD_ATTEMPTS):
-        try:
-            return bytes(await telegram_file.download_as_bytearray())
-        except (TimedOut, NetworkError):
-            if attempt == DOWNLOAD_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+    data = await call_with_retries(
+        telegram_file.download_as_bytearray, (TimedOut, NetworkError), DOWNLOAD_ATTEMPTS, "file download"
+    )
+    return bytes(data)
 
 
 def _is_ip_literal(host: str) -> bool:

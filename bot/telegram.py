@@ -1,7 +1,5 @@
 """Builds the python-telegram-bot Application and registers the handlers, in one place."""
 
-import asyncio
-import logging
 import re
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -12,9 +10,8 @@ from telegram.ext import AIORateLimiter, Application, CommandHandler, MessageHan
 
 from bot import handlers
 from bot.handlers import SERVICES, Services
+from bot.retry import call_with_retries
 from bot.settings import Settings
-
-logger = logging.getLogger(__name__)
 
 SNAKE_COMMANDS = ("snake", "identify")
 CONCURRENT_UPDATES = 1024
@@ -75,15 +72,15 @@ class PatientRateLimiter(AIORateLimiter):
     ) -> Any:
         if endpoint in PASSED_THROUGH:
             return await callback(*args, **kwargs)
-        for attempt in range(TIMEOUT_RETRIES + 1):
-            try:
-                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-            except TimedOut:
-                if attempt == TIMEOUT_RETRIES:
-                    raise
-                logger.warning("%s timed out; sending it again (attempt %d)", endpoint, attempt + 2)
-                await asyncio.sleep(0.5 * (attempt + 1))
-        raise AssertionError("unreachable")
+        return await call_with_retries(
+            lambda: super(PatientRateLimiter, self).process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            ),
+            (TimedOut,),
+            TIMEOUT_RETRIES + 1,
+            endpoint,
+            pause=0.5,
+        )
 
 
 def build_application(settings: Settings, services: Services) -> Application:
