@@ -7,12 +7,20 @@ Errors are JSON `{"error": {"code", "message"}}` with the status that says what 
 
 import hmac
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from bot.images import IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES, ImageFetcher, ImageFetchError, ImageTooLarge
+from bot.images import (
+    CHUNK_BYTES,
+    IMAGE_CONTENT_TYPES,
+    MAX_IMAGE_BYTES,
+    ImageFetcher,
+    ImageFetchError,
+    ImageTooLarge,
+    read_capped,
+)
 from bot.inference import Overloaded
 from bot.metrics import ObservedInference
 from bot.ratelimit import RateLimiter
@@ -142,16 +150,16 @@ async def _read_file_part(part: BodyPartReader) -> bytes:
     content_type = part.headers.get("Content-Type", "application/octet-stream").lower()
     if not content_type.startswith(IMAGE_CONTENT_TYPES):
         raise ApiError(415, "unsupported_media_type", f"{content_type} is not an image type.")
-    return await _read_capped(part)
+    try:
+        return await read_capped(_chunks_of(part))
+    except ImageTooLarge as error:
+        raise _too_large() from error
 
 
-async def _read_capped(part: BodyPartReader) -> bytes:
-    body = bytearray()
-    while chunk := await part.read_chunk(64 * 1024):
-        body.extend(chunk)
-        if len(body) > MAX_IMAGE_BYTES:
-            raise _too_large()
-    return bytes(body)
+async def _chunks_of(part: BodyPartReader) -> AsyncIterator[bytes]:
+    """The part's body in chunks (aiohttp's own iteration would read it whole)."""
+    while chunk := await part.read_chunk(CHUNK_BYTES):
+        yield chunk
 
 
 async def _linked_image(request: web.Request) -> bytes:

@@ -10,7 +10,7 @@ gzip bomb stays the small file it is).
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import AsyncIterable, Iterable
 from typing import Any
 
 import aiohttp
@@ -25,6 +25,7 @@ from bot.retry import call_with_retries
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 """Telegram's own limit on files a bot may download."""
 MAX_REDIRECTS = 5
+CHUNK_BYTES = 64 * 1024
 DOWNLOAD_ATTEMPTS = 2
 """A file download from Telegram that times out or drops is tried once more."""
 FETCH_DEADLINE_SECONDS = 20.0
@@ -153,12 +154,17 @@ class ImageFetcher:
             )
         if (response.content_length or 0) > self._max_bytes:
             raise ImageTooLarge()
-        body = bytearray()
-        async for chunk in response.content.iter_chunked(64 * 1024):
-            body.extend(chunk)
-            if len(body) > self._max_bytes:
-                raise ImageTooLarge()
-        return bytes(body)
+        return await read_capped(response.content.iter_chunked(CHUNK_BYTES), self._max_bytes)
+
+
+async def read_capped(chunks: AsyncIterable[bytes], max_bytes: int = MAX_IMAGE_BYTES) -> bytes:
+    """Join streamed chunks, stopping with `ImageTooLarge` as soon as they pass `max_bytes`."""
+    body = bytearray()
+    async for chunk in chunks:
+        body.extend(chunk)
+        if len(body) > max_bytes:
+            raise ImageTooLarge()
+    return bytes(body)
 
 
 async def download_telegram_file(bot: Bot, file_id: str, file_size: int | None) -> bytes:
