@@ -88,7 +88,6 @@ async def classify(request: web.Request) -> web.Response:
 def classification(verdict: Verdict, model_name: str, model_version: str) -> dict[str, object]:
     """The API's answer: the label, the bot's words for it, and every class probability, highest first."""
     reply = reply_for(verdict)
-    ranked = sorted(verdict.probabilities.items(), key=lambda item: item[1], reverse=True)
     return {
         "label": verdict.label,
         "best_guess": verdict.best_guess,
@@ -96,7 +95,10 @@ def classification(verdict: Verdict, model_name: str, model_version: str) -> dic
         "verdict": reply.verdict,
         "confidence_text": reply.confidence,
         "caveat": reply.caveat,
-        "probabilities": [{"label": label, "probability": round(value, 4)} for label, value in ranked],
+        "probabilities": [
+            {"label": label, "probability": round(probability, 4)}
+            for label, probability in verdict.ranked_probabilities()
+        ],
         "model": {"name": model_name, "version": model_version},
     }
 

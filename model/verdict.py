@@ -26,12 +26,15 @@ class Verdict:
     confidence: float
     probabilities: dict[str, float] = field(default_factory=dict)
 
+    def ranked_probabilities(self) -> list[tuple[str, float]]:
+        """Every class with its probability, highest first."""
+        return sorted(self.probabilities.items(), key=lambda item: item[1], reverse=True)
+
     def to_json(self) -> dict[str, object]:
         """The verdict as plain JSON types, probabilities sorted highest first."""
-        ranked = sorted(self.probabilities.items(), key=lambda item: item[1], reverse=True)
         return {
             "label": self.label,
             "best_guess": self.best_guess,
             "confidence": round(self.confidence, 4),
-            "probabilities": {name: round(value, 4) for name, value in ranked},
+            "probabilities": {name: round(value, 4) for name, value in self.ranked_probabilities()},
         }
