@@ -6,6 +6,7 @@ rotates, zooms, warps and changes brightness and contrast; it never shifts hue, 
 bands is what tells a coral snake from a kingsnake.
 """
 
+from collections import Counter
 from pathlib import Path
 
 from model.compat import ensure_torchvision_importable
@@ -55,12 +56,27 @@ def snake_dataloaders(
     batch_size: int = 32,
     normalisation: tuple = NORMALISATION,
     augment: bool = True,
+    balance: float = 0.0,
 ) -> DataLoaders:
     """DataLoaders over `data_dir` (one folder per class) with the grouped, stratified validation split.
 
     `augment=False` gives the DataLoaders to export: model/classifier.py runs their transforms outside
     fastai's loop, where random augmentations cannot tell they are validating and would run.
+    `balance` > 0 draws training photos with weights `class size ** -balance` (see `sampling_weights`).
     """
-    valid = validation_photos(get_image_files(data_dir))
-    block = snake_datablock(valid, size, normalisation, augment)
-    return block.dataloaders(data_dir, bs=batch_size, num_workers=0)
+    photos = get_image_files(data_dir)
+    block = snake_datablock(validation_photos(photos), size, normalisation, augment)
+    if not balance:
+        return block.dataloaders(data_dir, bs=batch_size, num_workers=0)
+    weights = sampling_weights([parent_label(photo) for photo in photos], balance)
+    return block.weighted_dataloaders(data_dir, weights, bs=batch_size, num_workers=0)
+
+
+def sampling_weights(labels: list[str], balance: float) -> list[float]:
+    """A weight per photo, `class size ** -balance`: 0 samples as the data lie, 1 draws every class equally.
+
+    Between the two, rare classes (coral and kingsnake photos) come up more often without the epoch
+    being spent on a few hundred photos repeated over and over.
+    """
+    counts = Counter(labels)
+    return [counts[label] ** -balance for label in labels]

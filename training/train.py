@@ -48,26 +48,32 @@ def dataloaders_for(args: argparse.Namespace, augment: bool = True) -> DataLoade
     """The data at the size, batch size and normalisation that `args` and its architecture ask for."""
     arch = ARCHITECTURES[args.arch]
     normalisation = (list(arch.mean), list(arch.std))
-    return snake_dataloaders(args.data_dir, args.size, args.batch_size, normalisation, augment)
+    balance = args.balance if augment else 0.0  # the exported DataLoaders never sample
+    return snake_dataloaders(args.data_dir, args.size, args.batch_size, normalisation, augment, balance)
 
 
-def build_learner(dls: DataLoaders, arch: str, label_smoothing: float) -> Learner:
+def build_learner(dls: DataLoaders, arch: str, label_smoothing: float, balance: float = 0.0) -> Learner:
     """A learner whose every part is a fastai, timm or torch class, so its export loads anywhere."""
     return Learner(
         dls,
         snake_network(arch, classes=len(dls.vocab)),
-        loss_func=LabelSmoothingCrossEntropyFlat(weight=class_weights(dls), eps=label_smoothing),
+        loss_func=LabelSmoothingCrossEntropyFlat(weight=class_weights(dls, balance), eps=label_smoothing),
         metrics=accuracy,
         splitter=default_split,
         train_bn=False,  # a frozen body stays wholly frozen: the head-only stage costs a forward pass
     )
 
 
-def class_weights(dls: DataLoaders) -> torch.Tensor:
-    """Loss weights inversely proportional to each class's share of the training photos, averaging 1."""
+def class_weights(dls: DataLoaders, balance: float = 0.0) -> torch.Tensor:
+    """Loss weights `class size ** -(1 - balance)`, averaging 1.
+
+    Together with sampling weights `class size ** -balance` (training/data.py) every class counts as
+    much as the others, whatever share of the correction the sampling takes.
+    """
     counts = Counter(parent_label(photo) for photo in dls.train_ds.items)
-    sizes = torch.tensor([counts[name] for name in dls.vocab], dtype=torch.float)
-    return sizes.sum() / (len(sizes) * sizes.clamp(min=1))
+    sizes = torch.tensor([counts[name] for name in dls.vocab], dtype=torch.float).clamp(min=1)
+    weights = sizes ** -(1 - balance)
+    return weights * len(weights) / weights.sum()
 
 
 def find_learning_rate(learner: Learner, plot_path: Path, title: str, ceiling: float, steps: int) -> float:
@@ -92,7 +98,7 @@ def train(args: argparse.Namespace) -> tuple[Learner, dict]:
     reports.mkdir(parents=True, exist_ok=True)
     dls = dataloaders_for(args)
     print(f"{len(dls.train_ds)} training and {len(dls.valid_ds)} validation photos: {list(dls.vocab)}")
-    learner = build_learner(dls, args.arch, args.label_smoothing)
+    learner = build_learner(dls, args.arch, args.label_smoothing, args.balance)
     if args.start_from:
         learner.model.load_state_dict(load_learner(args.start_from, cpu=True).model.state_dict())
     log = reports / "history.csv"
@@ -115,6 +121,7 @@ def train(args: argparse.Namespace) -> tuple[Learner, dict]:
     recipe = {
         **{name: getattr(args, name) for name in ("arch", "size", "frozen_epochs", "epochs", "batch_size")},
         "label_smoothing": args.label_smoothing,
+        "balance": args.balance,
         "start_from": str(args.start_from) if args.start_from else None,
         "training_photos": len(dls.train_ds),
         "validation_photos": len(dls.valid_ds),
@@ -142,6 +149,13 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--epochs", type=int, default=6, help="epochs after unfreezing")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--label-smoothing", type=float, default=0.1)
+    parser.add_argument(
+        "--balance",
+        type=float,
+        default=0.0,
+        help="0 to 1: how much of the class-imbalance correction comes from sampling the rare classes "
+        "more often (the rest from loss weights)",
+    )
     parser.add_argument("--lr-find-steps", type=int, default=LR_FIND_STEPS)
     parser.add_argument("--start-from", type=Path, help="an exported learner whose weights to continue from")
     parser.add_argument(

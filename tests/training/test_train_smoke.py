@@ -29,6 +29,8 @@ def test_trains_exports_and_reports(photo_folder: Path, tmp_path: Path) -> None:
         "8",
         "--lr-find-steps",
         "8",
+        "--balance",
+        "0.5",
     ]
     main([str(photo_folder), *arguments, "--output", str(model_path), "--reports", str(reports)])
 
@@ -44,6 +46,7 @@ def test_trains_exports_and_reports(photo_folder: Path, tmp_path: Path) -> None:
     metrics = json.loads((reports / "metrics.json").read_text())
     assert metrics["photos"] == 8
     assert len(metrics["training"]["history"]) == 2
+    assert metrics["training"]["balance"] == 0.5
 
     photo = next(photo_folder.glob("coral_snake/*.jpg"))
     loaded = subprocess.run(
