@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: install
-	$(PYTHON) -m bot
+	$(PYTHON) -OO -m bot
 
 test: install
 	$(PYTHON) -m pytest

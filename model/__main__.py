@@ -14,7 +14,8 @@ from model.decoding import UnreadableImage
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m model", description=__doc__.splitlines()[0])
+    # A literal, not __doc__: the container runs with PYTHONOPTIMIZE=2, which drops docstrings.
+    parser = argparse.ArgumentParser(prog="python -m model", description="Classify photos of snakes.")
     parser.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH, help="exported learner (.pkl)")

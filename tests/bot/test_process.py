@@ -49,6 +49,7 @@ async def test_answers_a_photo_then_stops_cleanly_on_sigterm(
             "PORT": str(free_port()),
             "TELEGRAM_API_BASE_URL": f"{base}/bot",
             "TELEGRAM_FILE_BASE_URL": f"{base}/file/bot",
+            "PYTHONOPTIMIZE": "2",  # as the Dockerfile and `make run` start it: without docstrings
         }
     )
     message = telegram.photo_message(PRIVATE_CHAT, photo_bytes("coral_snake", seed=11))

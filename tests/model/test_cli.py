@@ -1,6 +1,7 @@
 """`python -m model` run as a user would, in a separate process."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,9 +10,14 @@ from model import CLASSES, LABELS
 from tests.tiny_model import draw_photo
 
 
-def run_cli(*arguments: str) -> subprocess.CompletedProcess[str]:
+def run_cli(*arguments: str, environment: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "model", *arguments], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-m", "model", *arguments],
+        env={**os.environ, **(environment or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -38,7 +44,10 @@ def test_plain_lines_and_unreadable_files(tiny_model_path: Path, tmp_path: Path)
     photo, notes = tmp_path / "snake.png", tmp_path / "notes.txt"
     draw_photo("coral_snake", seed=4).save(photo)
     notes.write_text("not a photo")
-    result = run_cli("--model", str(tiny_model_path), str(photo), str(notes))
+    # Without docstrings, as the container runs Python (PYTHONOPTIMIZE=2 in the Dockerfile).
+    result = run_cli(
+        "--model", str(tiny_model_path), str(photo), str(notes), environment={"PYTHONOPTIMIZE": "2"}
+    )
     assert result.returncode == 1
     assert result.stdout.startswith(f"{photo}: coral_snake (")
     assert f"{notes}: error: This file is not a picture I can read." in result.stderr
