@@ -10,6 +10,7 @@ import torch
 
 from model.compat import ensure_torchvision_importable
 from model.decoding import decode_image
+from model.folding import folded_for_inference
 from model.policy import Thresholds, decide
 from model.verdict import CLASSES, Verdict
 
@@ -52,14 +53,15 @@ class Classifier:
             raise ValueError(f"model classes {vocab} are not {list(CLASSES)}")
         self._vocab = vocab
         self._lock = threading.Lock()
-        # Channels-last is the layout oneDNN's CPU convolutions want: ~13% less time per photo.
-        self.learner.model.eval().to(memory_format=torch.channels_last)
         validation = self.learner.dls.valid
         # Outside fastai's own loop the pipelines' split_idx is unset, and then the train-only
         # augmentations (flips, rotation, lighting) would run on every photo: pin the validation split.
         validation.after_item.split_idx = validation.after_batch.split_idx = 1
         resize = next(t for t in validation.after_item.fs if hasattr(t, "size"))
         self.input_size = max(resize.size)
+        # Channels-last is the layout oneDNN's CPU convolutions want: ~7% less time per photo.
+        network = folded_for_inference(self.learner.model, self.input_size)
+        self.learner.model = network.to(memory_format=torch.channels_last)
 
     def classify(self, data: bytes) -> Verdict:
         """Classify the photo in `data`; raises `UnreadableImage` for anything that is not one."""
