@@ -10,7 +10,7 @@ import torch
 
 from model.compat import ensure_torchvision_importable
 from model.decoding import decode_image
-from model.folding import folded_for_inference
+from model.folding import fold_batch_norms
 from model.policy import Thresholds, decide
 from model.verdict import CLASSES, Verdict
 
@@ -59,9 +59,9 @@ class Classifier:
         validation.after_item.split_idx = validation.after_batch.split_idx = 1
         resize = next(t for t in validation.after_item.fs if hasattr(t, "size"))
         self.input_size = max(resize.size)
+        fold_batch_norms(self.learner.model)
         # Channels-last is the layout oneDNN's CPU convolutions want: ~7% less time per photo.
-        network = folded_for_inference(self.learner.model, self.input_size)
-        self.learner.model = network.to(memory_format=torch.channels_last)
+        self.learner.model.to(memory_format=torch.channels_last)
 
     def classify(self, data: bytes) -> Verdict:
         """Classify the photo in `data`; raises `UnreadableImage` for anything that is not one."""

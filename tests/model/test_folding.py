@@ -5,7 +5,8 @@ from timm.layers import BatchNormAct2d
 from torch import nn
 
 from model import DEFAULT_MODEL_PATH, load_classifier
-from model.folding import folded_for_inference
+from model.folding import fold_batch_norms
+from tests.tiny_model import photo_bytes
 
 
 def trained_norms(network: nn.Module) -> nn.Module:
@@ -35,11 +36,13 @@ def test_folds_plain_and_timm_norms_keeping_the_activation() -> None:
             nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, groups=8), BatchNormAct2d(8, act_layer=nn.ReLU6)),
         )
     )
-    folded = folded_for_inference(network, input_size=32)
+    before = outputs(network)
 
-    assert batch_norms(network) == 2 and batch_norms(folded) == 0
-    assert torch.allclose(outputs(folded), outputs(network), atol=1e-5)
-    assert any(isinstance(module, nn.ReLU6) for module in folded.modules())
+    assert batch_norms(network) == 2
+    assert fold_batch_norms(network)
+    assert batch_norms(network) == 0
+    assert torch.allclose(outputs(network), before, atol=1e-5)
+    assert any(isinstance(module, nn.ReLU6) for module in network.modules())
 
 
 class NormBesideTheConvolution(nn.Module):
@@ -54,10 +57,17 @@ class NormBesideTheConvolution(nn.Module):
         return self.conv(x) + self.norm(x)
 
 
-def test_keeps_the_original_where_folding_would_change_the_answers() -> None:
+def test_puts_the_network_back_where_folding_would_change_the_answers() -> None:
     network = trained_norms(NormBesideTheConvolution())
-    assert folded_for_inference(network, input_size=32) is network
+    before = outputs(network)
+
+    assert not fold_batch_norms(network)
+    assert isinstance(network.conv, nn.Conv2d) and isinstance(network.norm, nn.BatchNorm2d)
+    assert torch.equal(outputs(network), before)
 
 
-def test_the_shipped_model_runs_with_every_batch_norm_folded() -> None:
-    assert batch_norms(load_classifier(DEFAULT_MODEL_PATH).learner.model) == 0
+def test_the_shipped_model_classifies_with_every_batch_norm_folded() -> None:
+    classifier = load_classifier(DEFAULT_MODEL_PATH)
+    assert batch_norms(classifier.learner.model) == 0
+    verdict = classifier.classify(photo_bytes("coral_snake", seed=5))
+    assert abs(sum(verdict.probabilities.values()) - 1) < 1e-4
