@@ -47,7 +47,7 @@ RECIPE = """\
 - Input: every photo squished to {size}x{size} pixels, normalised with mean 0.5 and std 0.5.
 - Augmentation: flips (both axes), rotation up to 30 degrees, zoom up to 1.3, slight warp, brightness and
   contrast; no hue or saturation changes (the band colours are the signal).
-- Loss: label-smoothing ({label_smoothing}) cross-entropy, weighted inversely to class size.
+- Loss: label-smoothing ({label_smoothing}) cross-entropy; {balancing}.
 - Schedule: {schedule}; batch size {batch_size}.
 - {training_photos} training photos; training took {training_minutes} minutes on 2 shared CPU cores.
 """
@@ -99,7 +99,23 @@ def _data_section(metrics: dict) -> str:
 
 
 def _recipe_section(recipe: dict) -> str:
-    return "## Recipe\n\n" + RECIPE.format(**recipe, schedule=_schedule(recipe))
+    return "## Recipe\n\n" + _recipe(recipe)
+
+
+def _recipe(recipe: dict) -> str:
+    return RECIPE.format(
+        **recipe, schedule=_schedule(recipe), balancing=_balancing(recipe.get("balance", 0.0))
+    )
+
+
+def _balancing(balance: float) -> str:
+    """How the recipe evens out the classes (training/train.py `--balance`)."""
+    if not balance:
+        return "weighted inversely to class size"
+    return (
+        f"training photos drawn with weights (class size)^-{balance:g}, so the rare coral and kingsnake "
+        f"photos come up more often, and the loss weighted by (class size)^-{1 - balance:g}"
+    )
 
 
 def _previous_runs_section(previous_runs: list[dict]) -> str:
@@ -107,7 +123,7 @@ def _previous_runs_section(previous_runs: list[dict]) -> str:
     recipes = []
     for depth, run in enumerate(previous_runs, start=1):
         recipes.append(
-            RECIPE.format(**run["training"], schedule=_schedule(run["training"]))
+            _recipe(run["training"])
             + f"\nIts own validation accuracy: {percent(run['accuracy'])} four classes, "
             f"{percent(run['coral_vs_kingsnake_accuracy'])} coral vs kingsnake "
             f"(reports in `model/reports/{'previous_run/' * depth}`)."

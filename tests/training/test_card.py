@@ -1,0 +1,34 @@
+"""The model card is rendered from the reports a training run writes."""
+
+import json
+from pathlib import Path
+
+from training.card import render_card
+
+REPORTS = Path(__file__).parents[2] / "model" / "reports"
+
+
+def shipped_metrics() -> dict:
+    return json.loads((REPORTS / "metrics.json").read_text())
+
+
+def test_the_card_reports_every_target_of_the_shipped_model() -> None:
+    card = render_card(shipped_metrics(), json.loads((REPORTS / "latency.json").read_text()), [])
+    for section in (
+        "## Recipe",
+        "## Validation metrics",
+        "## Safety thresholds",
+        "## Targets",
+        "## Known limits",
+    ):
+        assert section in card
+    for target in ("coral vs kingsnake accuracy", "dangerous misses", "model file", "median latency"):
+        assert f"| {target} |" in card
+
+
+def test_the_recipe_says_how_the_classes_were_balanced() -> None:
+    metrics = shipped_metrics()
+    metrics["training"] = {**metrics["training"], "balance": 0.5}
+    assert "drawn with weights (class size)^-0.5" in render_card(metrics, None, [])
+    metrics["training"]["balance"] = 0.0
+    assert "weighted inversely to class size" in render_card(metrics, None, [])
