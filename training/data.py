@@ -28,7 +28,8 @@ from fastai.vision.all import (  # noqa: E402
 )
 
 DEFAULT_DATA_DIR = Path("../shared/data/snakes")
-IMAGE_SIZE = 224
+IMAGE_SIZE = 256
+"""The shipped model's input: at 176 px a small snake in a wide scene loses its bands (model/MODEL.md)."""
 NORMALISATION = ([0.5] * 3, [0.5] * 3)
 """EfficientNet-Lite's ImageNet weights expect pixels scaled to [-1, 1]."""
 

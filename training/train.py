@@ -1,14 +1,14 @@
 """Fine-tune an ImageNet network on the snake photos and export it for `model.load_classifier`.
 
-    python -m training.train ../shared/data/snakes [--arch lite0] [--size 224] [--epochs 6]
+    python -m training.train ../shared/data/snakes --unfrozen-lr 1e-3    (the shipped model's recipe)
 
 Writes the learner, its safety thresholds (training/thresholds.py) and, in the reports folder, the
 lr_find plots, training curves, confusion matrix, top losses and `metrics.json` of the validation split.
 
 The recipe: train the new head on the frozen body for a little, then unfreeze and train everything with
 discriminative learning rates (the body learns ten times slower than the head); each stage's learning rate
-comes from `lr_find`. Label smoothing and class-weighted loss keep the network from memorising the
-photos or ignoring the rare classes.
+comes from `lr_find` unless given. Label smoothing keeps the network from memorising the photos;
+drawing the rare classes more often and weighting the loss keep it from ignoring them.
 """
 
 import argparse
@@ -146,13 +146,13 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="lite0")
     parser.add_argument("--size", type=int, default=IMAGE_SIZE, help="square input side in pixels")
     parser.add_argument("--frozen-epochs", type=int, default=1)
-    parser.add_argument("--epochs", type=int, default=6, help="epochs after unfreezing")
+    parser.add_argument("--epochs", type=int, default=8, help="epochs after unfreezing")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--label-smoothing", type=float, default=0.1)
     parser.add_argument(
         "--balance",
         type=float,
-        default=0.0,
+        default=0.5,
         help="0 to 1: how much of the class-imbalance correction comes from sampling the rare classes "
         "more often (the rest from loss weights)",
     )

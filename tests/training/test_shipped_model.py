@@ -33,5 +33,13 @@ def test_no_dangerous_miss_and_few_uncertain(validation_summary: dict) -> None:
     assert validation_summary["uncertain_share_of_snake_photos"] < 0.10
 
 
-# Missed when this model was trained, so reported in model/MODEL.md instead of asserted: four-class accuracy
-# >= 95%, coral vs kingsnake >= 97%, no_snake recall >= 98%.
+def test_four_classes_at_least_95_percent(validation_summary: dict) -> None:
+    assert validation_summary["accuracy"] >= 0.95
+
+
+def test_no_snake_photos_ranked_no_snake_at_least_98_percent(validation_summary: dict) -> None:
+    assert validation_summary["recall"]["no_snake"] >= 0.98
+
+
+# Missed when this model was trained, so reported in model/MODEL.md instead of asserted:
+# coral vs kingsnake >= 97%.
