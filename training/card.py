@@ -13,7 +13,7 @@ from pathlib import Path
 from model.verdict import CLASSES, LABELS
 from training.evaluate import percent
 from training.reports import DEFAULT_REPORTS_DIR
-from training.thresholds import FLOOR, MARGIN
+from training.thresholds import FLOORS, MARGIN
 
 LIMITS = """\
 - **Seen regions and species only.** Coral and kingsnake photos are the 2020 web-harvested set of Texas
@@ -68,7 +68,9 @@ THRESHOLDS = """\
 of `kingsnake` or `no_snake` needs the network's top probability at least this high, else it is `uncertain`.
 Chosen by training/thresholds.py on the validation photos: each sits {margin} above the most confident
 wrong call it must prevent (a coral or other snake ranked kingsnake first; any snake ranked no_snake
-first), and never below {floor}.
+first), and never below a floor: {kingsnake_floor} for kingsnake (calling a snake harmless needs that
+much even where validation shows no wrong call, since users' photos come from other sources than these),
+{no_snake_floor} for no_snake.
 
 With these thresholds, on the validation photos: **{dangerous_misses} dangerous misses** (coral or other
 snake labelled kingsnake or no_snake); **{uncertain} snake photos ({uncertain_share}) become `uncertain`**.
@@ -183,7 +185,8 @@ def _thresholds_section(metrics: dict) -> str:
     text = THRESHOLDS.format(
         **metrics["thresholds"],
         margin=MARGIN,
-        floor=FLOOR,
+        kingsnake_floor=FLOORS["kingsnake"],
+        no_snake_floor=FLOORS["no_snake"],
         dangerous_misses=metrics["dangerous_misses"],
         uncertain=metrics["uncertain_snake_photos"],
         uncertain_share=percent(metrics["uncertain_share_of_snake_photos"]),
