@@ -98,7 +98,7 @@ COPY bot/ bot/
 COPY model/ model/
 # Bytecode for the bot, and for the standard library modules it imports (the base image ships none):
 # the bot's user cannot write it, so without it every start would compile them again.
-RUN PYTHONDONTWRITEBYTECODE= python -c 'import bot.__main__' && python -m compileall -q bot model
+RUN PYTHONDONTWRITEBYTECODE='' python -c 'import bot.__main__' && python -m compileall -q bot model
 USER 10001:10001
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
