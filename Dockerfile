@@ -36,14 +36,15 @@ RUN apt-get update \
 COPY --from=wheels / /wheels/
 COPY pyproject.toml ./
 # The runtime dependencies from pyproject.toml (not the train/dev extras), except fastai's own list:
-# fastai wants spacy (~200 MB, only for fastai.text), which an image classifier never imports.
-# Installed: fastai without dependencies, then its dependencies minus spacy, read from its metadata.
+# fastai wants spacy (~200 MB, only for fastai.text), which an image classifier never imports, and
+# pandas, SciPy, scikit-learn and matplotlib (~215 MB), which it imports but the bot leaves out
+# (model/left_out.py). Installed: fastai without dependencies, then the rest of its metadata's list.
 RUN python -m venv /opt/venv \
     && python -c 'import tomllib; print(*[d for d in tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"] if not d.startswith("fastai")], sep="\n")' > requirements.txt \
     && python -c 'import tomllib; print(*[d for d in tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"] if d.startswith("fastai")], sep="\n")' > fastai.txt \
     && pip install --no-cache-dir ${TORCH_INDEX_URL:+--extra-index-url "$TORCH_INDEX_URL"} -r requirements.txt \
     && pip install --no-cache-dir --no-deps -r fastai.txt \
-    && python -c 'import re; from importlib.metadata import requires; print(*[r for r in requires("fastai") if "extra ==" not in r and re.match(r"[\w.-]+", r)[0].lower() != "spacy"], sep="\n")' > fastai-deps.txt \
+    && python -c 'import re; from importlib.metadata import requires; print(*[r for r in requires("fastai") if "extra ==" not in r and re.match(r"[\w.-]+", r)[0].lower() not in {"spacy", "pandas", "scipy", "scikit-learn", "matplotlib"}], sep="\n")' > fastai-deps.txt \
     && pip install --no-cache-dir ${TORCH_INDEX_URL:+--extra-index-url "$TORCH_INDEX_URL"} -r fastai-deps.txt \
     && python -c 'import sys, torch; from importlib.metadata import distributions as ds; cuda = sorted(n for d in ds() if (n := d.metadata["Name"]).lower().startswith("nvidia")); sys.exit(f"CUDA in the image: torch {torch.__version__}, {cuda}" if cuda or torch.version.cuda else 0)'
 # Trim what the bot never loads: torch's C++ headers, test programs and test libraries (but not
@@ -54,7 +55,7 @@ RUN python -m venv /opt/venv \
 # Then write bytecode for the libraries the bot imports, so start-up doesn't recompile ~90 MB of Python
 # every time (the bot's user cannot write it): ~10 s to ready instead of ~25 s here. Bytecode for every
 # file would add ~200 MB. It is `-OO` bytecode, what the runtime's PYTHONOPTIMIZE=2 loads.
-COPY model/compat.py /tmp/torchvision_guard/compat.py
+COPY model/compat.py model/left_out.py /tmp/guards/
 RUN site=/opt/venv/lib/python3.11/site-packages \
     && rm -rf "$site"/torch/include "$site"/torch/test "$site"/torch/share \
         "$site"/torch/bin/*Test "$site"/torch/bin/test_* "$site"/torch/bin/protoc* \
@@ -66,7 +67,7 @@ RUN site=/opt/venv/lib/python3.11/site-packages \
     && strip --strip-unneeded "$site"/torch/lib/libtorch_cpu.so "$site"/torch/lib/libtorch_python.so \
     && find "$site" -name '*.so' -not -path '*.libs/*' -not -path "$site/torch/*" \
         -exec sh -c 'readelf -d "$1" | grep -qE "RPATH|RUNPATH" || strip --strip-unneeded "$1"' sh {} \; \
-    && python -OO -c 'import sys; sys.path.insert(0, "/tmp/torchvision_guard"); import compat; compat.ensure_torchvision_importable(); import fastai.vision.all, fastai.metrics, fastai.losses, timm, telegram.ext, aiohttp, pillow_heif, dotenv'
+    && python -OO -c 'import sys; sys.path.insert(0, "/tmp/guards"); import compat, left_out; left_out.leave_out_unused_libraries(); compat.ensure_torchvision_importable(); import fastai.vision.all, fastai.metrics, fastai.losses, timm, telegram.ext, aiohttp, pillow_heif, dotenv'
 
 
 # Development target: the full project (train and dev extras too), editable, for working inside the
@@ -88,7 +89,6 @@ ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONOPTIMIZE=2 \
     PATH=/opt/venv/bin:$PATH \
-    MPLCONFIGDIR=/tmp/matplotlib \
     PORT=8080
 RUN groupadd --system --gid 10001 bot \
     && useradd --system --uid 10001 --gid bot --no-log-init --home-dir /app --shell /usr/sbin/nologin bot
