@@ -1,7 +1,7 @@
 """Serve without the libraries fastai imports but never uses to classify a photo.
 
 Loading a fastai learner imports pandas, SciPy, scikit-learn and matplotlib (for tabular data, metrics
-and plots): ~115 MB of memory, ~1.5 s of start-up and ~200 MB of container image that classifying
+and plots): ~110 MB of memory, ~1.8 s of start-up and ~200 MB of container image that classifying
 never touches. A serving process calls `leave_out_unused_libraries()` before it imports the classifier;
 from then on those names import as stand-ins, whether or not the libraries are installed (the container
 doesn't install them). Training never calls it: it draws plots and reads tables.
