@@ -21,7 +21,7 @@ UNUSED_BY_CLASSIFYING = ("matplotlib", "pandas", "scipy", "sklearn")
 
 
 class _LeftOutClass(type):
-    """The metaclass of everything in a stand-in: attributes are more empty classes, calls do nothing."""
+    """The metaclass of everything in a stand-in: its attributes are more empty classes."""
 
     def __getattr__(cls, name: str) -> type:
         if name.startswith("__"):
