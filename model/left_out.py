@@ -63,7 +63,7 @@ class _StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 def leave_out_unused_libraries(libraries: tuple[str, ...] = UNUSED_BY_CLASSIFYING) -> None:
     """Import `libraries` as stand-ins in this process from now on; idempotent, and only before first use."""
-    imported = [name for name in libraries if name in sys.modules and not _is_stand_in(sys.modules[name])]
+    imported = [name for name in libraries if name in sys.modules and not is_stand_in(sys.modules[name])]
     if imported:
         raise RuntimeError(f"too late to leave out {imported}: already imported")
     if not any(isinstance(finder, _StandInFinder) for finder in sys.meta_path):
@@ -74,7 +74,8 @@ def _stand_in_class(module: str, qualname: str) -> type:
     return _LeftOutClass(qualname.rpartition(".")[2], (), {"__module__": module, "__qualname__": qualname})
 
 
-def _is_stand_in(module: types.ModuleType) -> bool:
+def is_stand_in(module: types.ModuleType) -> bool:
+    """Whether `module` is a stand-in for a left-out library rather than the library itself."""
     return isinstance(module, _LeftOutModule)
 
 
