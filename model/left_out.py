@@ -24,11 +24,7 @@ class _LeftOutClass(type):
     """The metaclass of everything in a stand-in: its attributes are more empty classes."""
 
     def __getattr__(cls, name: str) -> type:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        child = _stand_in_class(cls.__module__, f"{cls.__qualname__}.{name}")
-        type.__setattr__(cls, name, child)  # the same class every time: `pd.DataFrame is pd.DataFrame`
-        return child
+        return _stand_in_attribute(cls, cls.__module__, f"{cls.__qualname__}.{name}")
 
     def __call__(cls, *args, **kwargs) -> None:
         if sys._getframe(1).f_code.co_name != "<module>":
@@ -37,10 +33,7 @@ class _LeftOutClass(type):
 
 class _LeftOutModule(types.ModuleType):
     def __getattr__(self, name: str) -> type:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        setattr(self, name, child := _stand_in_class(self.__name__, name))
-        return child
+        return _stand_in_attribute(self, self.__name__, name)
 
 
 class _StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -70,8 +63,14 @@ def leave_out_unused_libraries(libraries: tuple[str, ...] = UNUSED_BY_CLASSIFYIN
         sys.meta_path.insert(0, _StandInFinder(libraries))
 
 
-def _stand_in_class(module: str, qualname: str) -> type:
-    return _LeftOutClass(qualname.rpartition(".")[2], (), {"__module__": module, "__qualname__": qualname})
+def _stand_in_attribute(owner: object, module: str, qualname: str) -> type:
+    """A new empty class for `owner`'s attribute `qualname`, kept there: `pd.DataFrame is pd.DataFrame`."""
+    name = qualname.rpartition(".")[2]
+    if name.startswith("__"):
+        raise AttributeError(name)
+    child = _LeftOutClass(name, (), {"__module__": module, "__qualname__": qualname})
+    setattr(owner, name, child)
+    return child
 
 
 def is_stand_in(module: types.ModuleType) -> bool:
