@@ -71,7 +71,7 @@ RECIPE = """\
 - Augmentation: flips (both axes), rotation up to 30 degrees, zoom up to 1.3, slight warp, brightness and
   contrast; no hue or saturation changes (the band colours are the signal).
 - Loss: label-smoothing ({label_smoothing}) cross-entropy; {balancing}.
-- Schedule: {schedule}; batch size {batch_size}.
+- Schedule: {schedule}; batch size {batch_size}; {seeding}.
 - {training_photos} training photos; training took {training_minutes} minutes on 2 shared CPU cores.
 """
 
@@ -129,8 +129,18 @@ def _recipe_section(recipe: dict) -> str:
 
 def _recipe(recipe: dict) -> str:
     return RECIPE.format(
-        **recipe, schedule=_schedule(recipe), balancing=_balancing(recipe.get("balance", 0.0))
+        **recipe,
+        schedule=_schedule(recipe),
+        balancing=_balancing(recipe.get("balance", 0.0)),
+        seeding=_seeding(recipe.get("seed")),
     )
+
+
+def _seeding(seed: int | None) -> str:
+    """Whether the run can be repeated exactly (training/train.py `--seed`)."""
+    if seed is None:
+        return "no fixed seed (trained before `--seed` existed), so a rerun differs by a few photos"
+    return f"seed {seed} (`--seed`): the same command on the same machine trains the same network"
 
 
 def _balancing(balance: float) -> str:

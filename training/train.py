@@ -36,6 +36,7 @@ ensure_torchvision_importable()
 
 from fastai.callback.progress import CSVLogger  # noqa: E402
 from fastai.losses import LabelSmoothingCrossEntropyFlat  # noqa: E402
+from fastai.torch_core import set_seed  # noqa: E402
 from fastai.vision.all import DataLoaders, Learner, accuracy, default_split, load_learner, parent_label  # noqa: E402
 
 LR_FIND_STEPS = 40
@@ -96,6 +97,7 @@ def train(args: argparse.Namespace) -> tuple[Learner, dict]:
     """Run the two-stage recipe and write the training reports; returns the learner and the recipe used."""
     reports = args.reports
     reports.mkdir(parents=True, exist_ok=True)
+    set_seed(args.seed, reproducible=True)
     dls = dataloaders_for(args)
     print(f"{len(dls.train_ds)} training and {len(dls.valid_ds)} validation photos: {list(dls.vocab)}")
     learner = build_learner(dls, args.arch, args.label_smoothing, args.balance)
@@ -122,6 +124,7 @@ def train(args: argparse.Namespace) -> tuple[Learner, dict]:
         **{name: getattr(args, name) for name in ("arch", "size", "frozen_epochs", "epochs", "batch_size")},
         "label_smoothing": args.label_smoothing,
         "balance": args.balance,
+        "seed": args.seed,
         "start_from": str(args.start_from) if args.start_from else None,
         "training_photos": len(dls.train_ds),
         "validation_photos": len(dls.valid_ds),
@@ -157,6 +160,13 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         "more often (the rest from loss weights)",
     )
     parser.add_argument("--lr-find-steps", type=int, default=LR_FIND_STEPS)
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seeds the head's initial weights, the sampling, the shuffles and the augmentations: "
+        "the same command on the same machine trains the same network",
+    )
     parser.add_argument("--start-from", type=Path, help="an exported learner whose weights to continue from")
     parser.add_argument(
         "--unfrozen-lr",

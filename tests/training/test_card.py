@@ -32,3 +32,13 @@ def test_the_recipe_says_how_the_classes_were_balanced() -> None:
     assert "drawn with weights (class size)^-0.5" in render_card(metrics, None, [])
     metrics["training"]["balance"] = 0.0
     assert "weighted inversely to class size" in render_card(metrics, None, [])
+
+
+def test_the_recipe_says_whether_a_rerun_repeats_it() -> None:
+    metrics = shipped_metrics()
+    metrics["training"] = {**metrics["training"], "seed": 7}
+    assert "seed 7 (`--seed`): the same command on the same machine trains the same network" in render_card(
+        metrics, None, []
+    )
+    del metrics["training"]["seed"]
+    assert "no fixed seed" in render_card(metrics, None, [])
