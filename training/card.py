@@ -60,11 +60,11 @@ LIMITS = """\
   - test-time augmentation on this model (the mean over the photo and its mirror image, and also its
     upside-down image): 96.4% and 97.2% / 90.6% both / 99.4% and 100%: not worth two or three forward
     passes per photo.
-- **The hard coral vs kingsnake photos** are the same in every run (the seeded run got one right, the studio
-  kingsnake below): two kingsnakes small in wide scenes
-  (on asphalt; faded, on gravel), a two-photo collage of a head whose second half shows a black snout and a
-  yellow band, a breeder's studio kingsnake whose bands read "red touches yellow", and a coral snake
-  stretched along a tape measure (ranked `no_snake`). All became `coral_snake` or `uncertain`, the safe side.
+- **The hard coral vs kingsnake photos** are the same in every run (the seeded run got one right, the
+  studio kingsnake below): two kingsnakes small in wide scenes (on asphalt; faded, on gravel), a two-photo
+  collage of a head whose second half shows a black snout and a yellow band, a breeder's studio kingsnake
+  whose bands read "red touches yellow", and a coral snake stretched along a tape measure (ranked
+  `no_snake`). All became `coral_snake` or `uncertain`, the safe side.
 - **Not a safety device.** `uncertain` is worded as "treat it as venomous"; never handle a snake on
   the strength of a verdict.
 """
