@@ -41,6 +41,17 @@ from fastai.vision.all import DataLoaders, Learner, accuracy, default_split, loa
 
 LR_FIND_STEPS = 40
 """Fewer than fastai's 100: on two CPU cores each step costs seconds, and 40 show the valley well enough."""
+RECIPE_ARGUMENTS = (
+    "arch",
+    "size",
+    "frozen_epochs",
+    "epochs",
+    "batch_size",
+    "label_smoothing",
+    "balance",
+    "seed",
+)
+"""The command-line choices recorded in metrics.json (and so in the model card) as they were given."""
 HEAD_CEILING, UNFROZEN_CEILING = 1e-2, 1e-3
 """Upper bounds on `lr_find`'s suggestions, should a short search point somewhere wild."""
 
@@ -121,10 +132,7 @@ def train(args: argparse.Namespace) -> tuple[Learner, dict]:
     save_training_curves(history, reports / "training_curves.png")
     save_interpretation(learner, reports)
     recipe = {
-        **{name: getattr(args, name) for name in ("arch", "size", "frozen_epochs", "epochs", "batch_size")},
-        "label_smoothing": args.label_smoothing,
-        "balance": args.balance,
-        "seed": args.seed,
+        **{name: getattr(args, name) for name in RECIPE_ARGUMENTS},
         "start_from": str(args.start_from) if args.start_from else None,
         "training_photos": len(dls.train_ds),
         "validation_photos": len(dls.valid_ds),
