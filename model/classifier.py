@@ -11,6 +11,7 @@ import torch
 from model.compat import ensure_torchvision_importable
 from model.decoding import decode_image
 from model.folding import fold_batch_norms
+from model.imagenet import snake_evidence, split_logits
 from model.policy import Thresholds, decide
 from model.verdict import CLASSES, Verdict
 
@@ -69,17 +70,24 @@ class Classifier:
 
     def classify_image(self, image) -> Verdict:
         """Classify an already decoded RGB PIL image."""
-        probabilities = self.probabilities(image)
-        return decide(dict(zip(self._vocab, probabilities.tolist(), strict=True)), self.thresholds)
+        probabilities, evidence = self.scores(image)
+        named = dict(zip(self._vocab, probabilities.tolist(), strict=True))
+        return decide(named, self.thresholds, snake_evidence=evidence)
 
     def probabilities(self, image) -> torch.Tensor:
         """The network's softmax over its vocabulary for one RGB PIL image."""
+        return self.scores(image)[0]
+
+    def scores(self, image) -> tuple[torch.Tensor, float | None]:
+        """The softmax over the vocabulary and the ImageNet head's snake probability (model/imagenet.py)."""
         dataloader = self.learner.dls.valid
         item = dataloader.after_item(PILImage(image))
         with self._lock, torch.inference_mode():
             batch = dataloader.after_batch(item[None]).contiguous(memory_format=torch.channels_last)
             logits = self.learner.model(batch)
-        return torch.softmax(logits.float(), dim=1)[0]
+        classes, imagenet = split_logits(logits[0], len(self._vocab))
+        evidence = None if imagenet is None else float(snake_evidence(imagenet))
+        return torch.softmax(classes.float(), dim=0), evidence
 
 
 def load_classifier(path: Path | str = DEFAULT_MODEL_PATH) -> Classifier:

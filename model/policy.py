@@ -4,6 +4,8 @@ Calling a snake harmless (`kingsnake`) or saying there is no snake (`no_snake`) 
 someone, so each needs the network to be at least as sure as a threshold chosen on validation data
 (training/thresholds.py). Below it the verdict is `uncertain`, which the bot words as "treat it as
 venomous". Calling a snake a coral snake, or an unknown snake, errs on the safe side and needs no threshold.
+Where the network kept its ImageNet classifier (model/imagenet.py), "no snake" also needs that classifier
+to put less than `snake_evidence` of its belief on its snake classes: it knows snakes from everywhere.
 """
 
 import json
@@ -20,6 +22,8 @@ class Thresholds:
 
     kingsnake: float = 0.9
     no_snake: float = 0.9
+    snake_evidence: float = 1.0
+    """`no_snake` is said only while the ImageNet head's snake probability is below this."""
 
     def required_for(self, label: str) -> float:
         """The probability `label` needs before it is said; 0 for unguarded labels."""
@@ -35,17 +39,25 @@ class Thresholds:
         path.write_text(json.dumps(asdict(self), indent=2) + "\n")
 
 
-def decide(probabilities: Mapping[str, float], thresholds: Thresholds) -> Verdict:
-    """Turn the network's class probabilities into a verdict under the safety thresholds."""
+def decide(
+    probabilities: Mapping[str, float], thresholds: Thresholds, snake_evidence: float | None = None
+) -> Verdict:
+    """Turn the network's class probabilities into a verdict under the safety thresholds.
+
+    `snake_evidence` is the ImageNet head's snake probability, where the network has that head.
+    """
     missing = set(CLASSES) - set(probabilities)
     if missing:
         raise ValueError(f"probabilities lack classes {sorted(missing)}")
     best_guess = max(CLASSES, key=lambda name: probabilities[name])
     confidence = float(probabilities[best_guess])
     sure_enough = confidence >= thresholds.required_for(best_guess)
+    if best_guess == "no_snake" and snake_evidence is not None:
+        sure_enough = sure_enough and snake_evidence < thresholds.snake_evidence
     return Verdict(
         label=best_guess if sure_enough else UNCERTAIN,
         best_guess=best_guess,
         confidence=confidence,
         probabilities={name: float(probabilities[name]) for name in CLASSES},
+        snake_evidence=snake_evidence,
     )

@@ -25,6 +25,8 @@ class Verdict:
     best_guess: str
     confidence: float
     probabilities: dict[str, float] = field(default_factory=dict)
+    snake_evidence: float | None = None
+    """The kept ImageNet head's probability of a snake (model/imagenet.py); None where there is none."""
 
     def ranked_probabilities(self) -> list[tuple[str, float]]:
         """Every class with its probability, highest first."""

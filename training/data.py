@@ -1,4 +1,4 @@
-"""The photos as fastai sees them: a DataBlock over class folders with the grouped validation split.
+"""The photos as fastai sees them: a DataBlock over class folders, split by training/split.py.
 
 Every photo is squished to one square size first, so the network cannot tell the small square
 `other_snake` crops from the larger coral and kingsnake photos by their shape. Augmentation flips,
@@ -7,13 +7,18 @@ bands is what tells a coral snake from a kingsnake.
 """
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from model.compat import ensure_torchvision_importable
-from training.split import validation_photos
+from model.verdict import CLASSES
+from training.split import Split, split_photos
 
 ensure_torchvision_importable()
 
+from fastai.callback.data import WeightedDL  # noqa: E402
 from fastai.vision.all import (  # noqa: E402
     CategoryBlock,
     DataBlock,
@@ -43,7 +48,6 @@ def snake_datablock(
     )
     return DataBlock(
         blocks=(ImageBlock, CategoryBlock),
-        get_items=get_image_files,
         get_y=parent_label,
         splitter=FuncSplitter(valid.__contains__),
         item_tfms=Resize(size, method="squish"),
@@ -51,26 +55,72 @@ def snake_datablock(
     )
 
 
+def class_photos(data_dirs: Sequence[Path]) -> list[Path]:
+    """Every photo in the class folders of `data_dirs` (the data set, and perhaps a feedback export)."""
+    return sorted(
+        photo for data_dir in data_dirs for photo in get_image_files(data_dir) if photo.parent.name in CLASSES
+    )
+
+
 def snake_dataloaders(
-    data_dir: Path,
+    data_dirs: Sequence[Path],
     size: int = IMAGE_SIZE,
     batch_size: int = 32,
     normalisation: tuple = NORMALISATION,
     augment: bool = True,
     balance: float = 0.0,
+    split: str = "sources",
+    epoch_photos: int | None = None,
 ) -> DataLoaders:
-    """DataLoaders over `data_dir` (one folder per class) with the grouped, stratified validation split.
+    """DataLoaders over the class folders of `data_dirs`, trained and validated as `split` says.
+
+    Photos of held-out sources are in neither: they are for the evaluation after training
+    (training/evaluate.py), and validating on them every epoch would cost minutes for nothing.
 
     `augment=False` gives the DataLoaders to export: model/classifier.py runs their transforms outside
     fastai's loop, where random augmentations cannot tell they are validating and would run.
-    `balance` > 0 draws training photos with weights `class size ** -balance` (see `sampling_weights`).
+    `balance` > 0 draws training photos with weights `class size ** -balance` (see `sampling_weights`);
+    `epoch_photos` draws that many a epoch (with replacement) instead of as many as there are.
     """
-    photos = get_image_files(data_dir)
-    block = snake_datablock(validation_photos(photos), size, normalisation, augment)
-    if not balance:
-        return block.dataloaders(data_dir, bs=batch_size, num_workers=0)
+    sides = split_of(data_dirs, split)
+    photos = sorted([*sides.training, *sides.validation])
+    block = snake_datablock(set(sides.validation), size, normalisation, augment)
+    if not balance and not epoch_photos:
+        return block.dataloaders(photos, bs=batch_size, num_workers=0)
     weights = sampling_weights([parent_label(photo) for photo in photos], balance)
-    return block.weighted_dataloaders(data_dir, weights, bs=batch_size, num_workers=0)
+    datasets = block.datasets(photos)
+    training_weights = np.array(weights)[datasets.splits[0]]
+    return datasets.dataloaders(
+        bs=batch_size,
+        num_workers=0,
+        dl_type=SampledEpochDL,
+        dl_kwargs=({"wgts": training_weights, "epoch_photos": epoch_photos}, {}),
+        after_item=block.item_tfms,
+        after_batch=block.batch_tfms,
+    )
+
+
+def split_of(data_dirs: Sequence[Path], split: str = "sources") -> Split:
+    """The split `snake_dataloaders` trains and validates with, for evaluation and thresholds."""
+    return split_photos(class_photos(data_dirs), split)
+
+
+class SampledEpochDL(WeightedDL):
+    """Draws `epoch_photos` training photos a epoch by weight: short epochs that still see every class."""
+
+    def __init__(self, dataset=None, bs=None, wgts=None, epoch_photos: int | None = None, **kwargs):
+        self.epoch_photos = epoch_photos
+        super().__init__(dataset=dataset, bs=bs, wgts=wgts, **kwargs)
+
+    def get_idxs(self) -> list[int]:
+        if not self.shuffle or not self.epoch_photos:
+            return super().get_idxs()
+        return list(np.random.choice(self.n, self.epoch_photos, p=self.wgts))
+
+    def __len__(self) -> int:
+        if not self.shuffle or not self.epoch_photos:
+            return super().__len__()
+        return self.epoch_photos // self.bs if self.drop_last else -(-self.epoch_photos // self.bs)
 
 
 def sampling_weights(labels: list[str], balance: float) -> list[float]:

@@ -1,9 +1,10 @@
-"""Measure a shipped model on a folder of labelled photos, exactly as users get it: bytes in, verdict out.
+"""Measure a shipped model on folders of labelled photos, exactly as users get it: bytes in, verdict out.
 
-    python -m training.evaluate DATA_DIR [--model PATH] [--validation-split] [--metrics FILE]
+    python -m training.evaluate DATA_DIR... [--model PATH] [--split sources|grouped] [--metrics FILE]
 
-DATA_DIR holds one folder per class. `--validation-split` keeps only the photos training validated on
-(the same grouped split), the honest choice for the training data itself.
+Each DATA_DIR holds one folder per class. Without `--split` every photo counts (a folder the model never
+trained on). With `--split`, the photos training kept back (training/split.py), reported side by side:
+`validation` (seen sources) and `held_out` (sources never trained on), and per source.
 """
 
 import argparse
@@ -22,13 +23,10 @@ from model import (
     load_classifier,
 )
 from model.classifier import Classifier
-from model.compat import ensure_torchvision_importable
+from training.data import class_photos, split_of
 from training.reports import save_json
-from training.split import validation_photos
-
-ensure_torchvision_importable()
-
-from fastai.data.transforms import get_image_files  # noqa: E402
+from training.sources import source_of
+from training.split import SCHEMES
 
 SNAKES = ("coral_snake", "kingsnake", "other_snake")
 VENOMOUS_OR_UNKNOWN = ("coral_snake", "other_snake")
@@ -48,13 +46,12 @@ class Prediction:
         return self.truth in VENOMOUS_OR_UNKNOWN and self.verdict.label in DANGEROUS_MISS_LABELS
 
 
-def labelled_photos(data_dir: Path, validation_only: bool = False) -> list[Path]:
-    """The photos under `data_dir`'s class folders; with `validation_only`, training's validation split."""
-    photos = get_image_files(data_dir)
-    if validation_only:
-        chosen = validation_photos(photos)
-        photos = [photo for photo in photos if photo in chosen]
-    return [photo for photo in photos if photo.parent.name in CLASSES]
+def evaluation_sets(data_dirs: list[Path], split: str | None) -> dict[str, list[Path]]:
+    """The photos to measure, by side: every photo, or what `split` kept out of training."""
+    if split is None:
+        return {"all": class_photos(data_dirs)}
+    sides = split_of(data_dirs, split)
+    return {"validation": sides.validation, **({"held_out": sides.held_out} if sides.held_out else {})}
 
 
 def classify_photos(classifier: Classifier, photos: list[Path]) -> list[Prediction]:
@@ -82,7 +79,28 @@ def summarise(predictions: list[Prediction]) -> dict:
         "uncertain_share_of_snake_photos": _share(
             sum(p.verdict.label == UNCERTAIN for p in snakes), len(snakes)
         ),
+        "no_snake_kept": _share(labels["no_snake", "no_snake"], totals["no_snake"]),
     }
+
+
+def by_source(predictions: list[Prediction]) -> dict[str, dict]:
+    """Per source (file-name prefix): photos, dangerous misses, uncertain, no_snake kept, coral vs mimic."""
+    sources = sorted({source_of(p.photo) for p in predictions})
+    table = {}
+    for source in sources:
+        summary = summarise([p for p in predictions if source_of(p.photo) == source])
+        table[source] = {name: summary[name] for name in SOURCE_COLUMNS}
+    return table
+
+
+SOURCE_COLUMNS = (
+    "photos_per_class",
+    "accuracy",
+    "dangerous_misses",
+    "uncertain_share_of_snake_photos",
+    "no_snake_kept",
+    "coral_vs_kingsnake_accuracy",
+)
 
 
 def coral_vs_kingsnake_accuracy(predictions: list[Prediction]) -> float | None:
@@ -112,8 +130,21 @@ def format_summary(summary: dict) -> str:
         f"dangerous misses (coral or other snake said kingsnake or no_snake): {summary['dangerous_misses']}",
         f"snake photos labelled uncertain: {summary['uncertain_snake_photos']}"
         f" ({percent(summary['uncertain_share_of_snake_photos'])})",
+        f"no_snake photos labelled no_snake: {percent(summary['no_snake_kept'])}",
     ]
     return "\n".join(lines)
+
+
+def format_sources(table: dict[str, dict]) -> str:
+    """One line per source: the measures that matter on photos from there."""
+    header = "source  photos  accuracy  dangerous  uncertain(snakes)  no_snake kept  coral vs mimic"
+    rows = [
+        f"{source:<7} {sum(row['photos_per_class'].values()):>6}  {percent(row['accuracy']):>8}"
+        f"  {row['dangerous_misses']:>9}  {percent(row['uncertain_share_of_snake_photos']):>17}"
+        f"  {percent(row['no_snake_kept']):>13}  {percent(row['coral_vs_kingsnake_accuracy']):>14}"
+        for source, row in table.items()
+    ]
+    return "\n".join([header, *rows])
 
 
 def _table(counts: dict[str, dict[str, int]], columns: tuple[str, ...]) -> list[str]:
@@ -136,27 +167,32 @@ def percent(value: float | None) -> str:
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data_dir", type=Path, help="a folder per class, as in the training data")
+    parser.add_argument("data_dirs", type=Path, nargs="+", help="folders with a folder per class")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH)
-    parser.add_argument("--validation-split", action="store_true", help="only training's validation photos")
+    parser.add_argument(
+        "--split", choices=SCHEMES, help="only the photos this split kept out of training, side by side"
+    )
     parser.add_argument("--metrics", type=Path, help="also write the numbers to this JSON file")
     return parser.parse_args(argv)
 
 
-def evaluate_model(model_path: Path, data_dir: Path, validation_only: bool = False) -> dict:
-    """Classify the photos of `data_dir` with the model at `model_path`; print and return the summary."""
+def evaluate_model(model_path: Path, data_dirs: list[Path], split: str | None = None) -> dict:
+    """Classify the photos of `data_dirs` with the model at `model_path`; print and return the summaries."""
     classifier = load_classifier(model_path)
-    photos = labelled_photos(data_dir, validation_only)
-    started = time.monotonic()
-    summary = summarise(classify_photos(classifier, photos))
-    print(f"classified {len(photos)} photos in {time.monotonic() - started:.1f} s with {model_path}")
-    print(format_summary(summary))
-    return {"model": model_path.name, "thresholds": asdict(classifier.thresholds), **summary}
+    report: dict = {"model": model_path.name, "thresholds": asdict(classifier.thresholds), "split": split}
+    for side, photos in evaluation_sets(data_dirs, split).items():
+        started = time.monotonic()
+        predictions = classify_photos(classifier, photos)
+        print(f"\n== {side}: {len(photos)} photos in {time.monotonic() - started:.1f} s with {model_path}")
+        report[side] = {**summarise(predictions), "by_source": by_source(predictions)}
+        print(format_summary(report[side]))
+        print(format_sources(report[side]["by_source"]))
+    return report
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_arguments(argv)
-    summary = evaluate_model(args.model, args.data_dir, args.validation_split)
+    summary = evaluate_model(args.model, args.data_dirs, args.split)
     if args.metrics:
         save_json(summary, args.metrics)
 

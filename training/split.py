@@ -1,4 +1,9 @@
-"""The validation split: deterministic, stratified per class, and grouped so near-duplicates stay together.
+"""The validation splits: deterministic, stratified, and grouped so near-duplicates stay together.
+
+Two questions, two splits. The *grouped* split holds back about a fifth of each class from the sources
+training sees: it measures how well the network learnt those sources. The *held-out sources* split
+(`HELD_OUT_SOURCES`) also holds back whole sources and whole groups within sources (training/sources.py)
+that training never sees: it measures what users get, whose photos come from elsewhere.
 
 Photos harvested from the web often appear twice (resized, re-encoded, cropped a little). If one copy
 trains and the other validates, validation measures memory, not skill. So near-duplicate photos form a
@@ -8,15 +13,62 @@ chosen by a stable hash of the group's key: adding photos later moves few old on
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
 from PIL import Image
 
 from training.fingerprints import are_near_duplicates, perceptual_hash
+from training.sources import group_within_source, source_of
 
 VALID_FRACTION = 0.2
+HELD_OUT_SOURCES = {"br1": 1.0, "moz": 1.0, "inat": 0.5, "neg": 0.25, "inet": 0.2}
+"""The share of each source (per class) that the held-out-sources split never trains on: a whole
+Brazilian collection (its Micrurus frontalis coral snakes and ~60 other species), all the Mozambican
+photos, half of the iNaturalist species (snakes and mimics worldwide), a quarter of the hard-negative
+collections (hoses, cables, rocks) and a fifth of the ImageNet classes. Whole groups only: a species or a
+collection is on one side."""
+SCHEMES = ("sources", "grouped")
+
+
+@dataclass(frozen=True)
+class Split:
+    """Every photo on exactly one side: trained on, validated (seen sources), or held out (unseen sources)."""
+
+    training: list[Path]
+    validation: list[Path]
+    held_out: list[Path]
+
+
+def split_photos(photos: Sequence[Path], scheme: str = "sources") -> Split:
+    """Split `photos`: `grouped` validates on a fifth of each class; `sources` also holds sources back."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown split {scheme!r}: choose one of {SCHEMES}")
+    held_out = held_out_photos(photos) if scheme == "sources" else set()
+    seen = [photo for photo in photos if photo not in held_out]
+    validation = validation_photos(seen)
+    return Split(
+        training=sorted(photo for photo in seen if photo not in validation),
+        validation=sorted(validation),
+        held_out=sorted(held_out),
+    )
+
+
+def held_out_photos(photos: Sequence[Path], shares: dict[str, float] = HELD_OUT_SOURCES) -> set[Path]:
+    """The photos of whole sources, or of whole groups within a source, that training must never see."""
+    strata: dict[tuple[str, str], list[list[Path]]] = defaultdict(list)
+    groups: dict[str, list[Path]] = defaultdict(list)
+    for photo in photos:
+        if source_of(photo) in shares:
+            groups[f"{photo.parent.name}/{group_within_source(photo)}"].append(photo)
+    for group in groups.values():
+        strata[group[0].parent.name, source_of(group[0])].append(sorted(group))
+    chosen: set[Path] = set()
+    for (_, source), stratum in strata.items():
+        chosen.update(_take_share(stratum, shares[source], key=lambda group: group_within_source(group[0])))
+    return chosen
 
 
 def group_near_duplicates(photos: Sequence[Path]) -> list[list[Path]]:
@@ -46,14 +98,19 @@ def validation_photos(photos: Sequence[Path], fraction: float = VALID_FRACTION) 
         by_class[group[0].parent.name].append(group)
     chosen: set[Path] = set()
     for groups in by_class.values():
-        wanted = fraction * sum(len(group) for group in groups)
-        taken: list[Path] = []
-        for group in sorted(groups, key=_stable_rank):
-            if len(taken) >= wanted:
-                break
-            taken.extend(group)
-        chosen.update(taken)
+        chosen.update(_take_share(groups, fraction, key=lambda group: group[0].name))
     return chosen
+
+
+def _take_share(groups: list[list[Path]], share: float, key: Callable[[list[Path]], str]) -> list[Path]:
+    """Whole groups, in a stable pseudo-random order, until they hold `share` of the photos."""
+    wanted = share * sum(len(group) for group in groups)
+    taken: list[Path] = []
+    for group in sorted(groups, key=lambda group: _stable_rank(group[0].parent.name, key(group))):
+        if len(taken) >= wanted:
+            break
+        taken.extend(group)
+    return taken
 
 
 def _hash_photo(photo: Path) -> int:
@@ -61,7 +118,6 @@ def _hash_photo(photo: Path) -> int:
         return perceptual_hash(image)
 
 
-def _stable_rank(group: list[Path]) -> str:
-    """The same order on every machine and run: a hash of the group's first file name within its class."""
-    key = f"{group[0].parent.name}/{group[0].name}"
-    return hashlib.sha256(key.encode()).hexdigest()
+def _stable_rank(class_name: str, key: str) -> str:
+    """The same order on every machine and run: a hash of the group's key within its class."""
+    return hashlib.sha256(f"{class_name}/{key}".encode()).hexdigest()

@@ -1,24 +1,31 @@
-"""Choose the safety thresholds from validation probabilities and save them beside the model.
+"""Choose the safety thresholds on photos of sources the network never trained on, and save them.
 
-    python -m training.thresholds DATA_DIR [--model PATH] [--margin 0.02]
+    python -m training.thresholds DATA_DIR... [--model PATH] [--split sources|grouped] [--margin 0.02]
 
-A guarded class (see model/policy.py) may be said only above its threshold. Each threshold is set just
-above the most confident wrong call it must prevent on the validation photos: `kingsnake` above every
-coral or other snake photo the network ranks kingsnake first, `no_snake` above every snake photo it ranks
-no_snake first. Every such validation photo then becomes `uncertain` instead of a dangerous miss; the price
-is the true kingsnake and no-snake photos below the threshold, which become `uncertain` too. Each
-threshold also has a floor (`FLOORS`), since validation photos are few and from the training's sources.
+A guarded class (see model/policy.py) may be said only above its threshold. Each threshold is set `margin`
+above the most confident wrong call it must prevent on the held-out-sources photos (training/split.py;
+the grouped validation photos where a split holds no source back): `kingsnake` above every coral or other
+snake photo the network ranks kingsnake first, `no_snake` above every snake photo it ranks no_snake first
+that the ImageNet head's snake gate (`snake_evidence`) lets through. The gate is chosen with it: of the
+candidate gates, the one under which the most no-snake photos may still be called "no snake". Every such
+photo then becomes `uncertain` instead of a dangerous miss; the price is the true kingsnake and no-snake
+photos below the thresholds, which become `uncertain` too. Each threshold also has a floor (`FLOORS`).
 """
 
 import argparse
 from collections.abc import Iterable
 from pathlib import Path
 
-from model import DEFAULT_MODEL_PATH, Thresholds, load_classifier
+from model import DEFAULT_MODEL_PATH, Thresholds, decide, load_classifier
 from model.classifier import thresholds_path_for
-from training.evaluate import SNAKES, VENOMOUS_OR_UNKNOWN, Prediction, classify_photos, labelled_photos
+from training.data import split_of
+from training.evaluate import SNAKES, VENOMOUS_OR_UNKNOWN, Prediction, classify_photos, summarise
+from training.sources import source_of
+from training.split import SCHEMES
 
 MARGIN = 0.02
+SNAKE_GATES = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
+"""Candidate gates on the ImageNet head's snake probability for saying "no snake" (1.0: no gate)."""
 FLOORS = {"kingsnake": 0.9, "no_snake": 0.5}
 """Never below these, even where validation shows no wrong call to prevent. Calling a snake harmless
 needs 90%: validation photos come from the same web sources as the training photos, users' photos do
@@ -27,45 +34,108 @@ prevent. `no_snake` needs only to be likely; its threshold comes from the data i
 
 
 def lowest_safe_threshold(
-    predictions: Iterable[Prediction], guarded: str, must_not_become: Iterable[str], margin: float = MARGIN
+    predictions: Iterable[Prediction],
+    guarded: str,
+    must_not_become: Iterable[str],
+    margin: float = MARGIN,
+    gate: float = 1.0,
 ) -> float:
-    """Just above the top `guarded` probability of any `must_not_become` photo ranked `guarded` first."""
+    """Just above the top `guarded` probability of any `must_not_become` photo ranked `guarded` first.
+
+    Photos whose ImageNet snake probability is at least `gate` are stopped by the gate, not the threshold.
+    """
     truths = set(must_not_become)
     wrong_calls = [
-        p.verdict.confidence for p in predictions if p.truth in truths and p.verdict.best_guess == guarded
+        p.verdict.confidence
+        for p in predictions
+        if p.truth in truths and p.verdict.best_guess == guarded and _passes(p, gate)
     ]
     return min(1.0, max([FLOORS[guarded], *(confidence + margin for confidence in wrong_calls)]))
 
 
 def choose_thresholds(predictions: list[Prediction], margin: float = MARGIN) -> Thresholds:
-    """The thresholds under which no validation photo becomes a dangerous miss."""
-    return Thresholds(
-        kingsnake=lowest_safe_threshold(predictions, "kingsnake", VENOMOUS_OR_UNKNOWN, margin),
-        no_snake=lowest_safe_threshold(predictions, "no_snake", SNAKES, margin),
+    """The thresholds under which none of `predictions` becomes a dangerous miss."""
+    kingsnake = lowest_safe_threshold(predictions, "kingsnake", VENOMOUS_OR_UNKNOWN, margin)
+    has_gate = any(p.verdict.snake_evidence is not None for p in predictions)
+    candidates = [
+        Thresholds(kingsnake, lowest_safe_threshold(predictions, "no_snake", SNAKES, margin, gate), gate)
+        for gate in (SNAKE_GATES if has_gate else (1.0,))
+    ]
+    return max(candidates, key=lambda thresholds: _no_snake_said(predictions, thresholds))
+
+
+def _passes(prediction: Prediction, gate: float) -> bool:
+    evidence = prediction.verdict.snake_evidence
+    return evidence is None or evidence < gate
+
+
+def _no_snake_said(predictions: list[Prediction], thresholds: Thresholds) -> int:
+    """How many no-snake photos these thresholds let the bot call "no snake" (ties: the tighter gate)."""
+    return sum(
+        p.truth == "no_snake"
+        and p.verdict.best_guess == "no_snake"
+        and p.verdict.confidence >= thresholds.no_snake
+        and _passes(p, thresholds.snake_evidence)
+        for p in predictions
     )
+
+
+def leave_one_source_out(predictions: list[Prediction], margin: float = MARGIN) -> dict[str, dict]:
+    """Per source: what thresholds chosen on the *other* sources' photos do on this one's.
+
+    Thresholds chosen on photos cannot make a dangerous miss on those photos; this asks how they fare on
+    a source they were not chosen on, as they will on users' photos.
+    """
+    check = {}
+    for source in sorted({source_of(p.photo) for p in predictions}):
+        thresholds = choose_thresholds([p for p in predictions if source_of(p.photo) != source], margin)
+        redecided = [
+            Prediction(
+                p.photo, p.truth, decide(p.verdict.probabilities, thresholds, p.verdict.snake_evidence)
+            )
+            for p in predictions
+            if source_of(p.photo) == source
+        ]
+        summary = summarise(redecided)
+        check[source] = {
+            "photos": summary["photos"],
+            "dangerous_misses": summary["dangerous_misses"],
+            "uncertain_share_of_snake_photos": summary["uncertain_share_of_snake_photos"],
+            "no_snake_kept": summary["no_snake_kept"],
+        }
+    return check
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data_dir", type=Path, help="the training data; its validation split is used")
+    parser.add_argument("data_dirs", type=Path, nargs="+", help="the training data folders")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH)
+    parser.add_argument(
+        "--split", choices=SCHEMES, default="sources", help="the split the model trained with"
+    )
     parser.add_argument("--margin", type=float, default=MARGIN, help="added above the worst wrong call")
     return parser.parse_args(argv)
 
 
-def save_thresholds_for(model_path: Path, data_dir: Path, margin: float = MARGIN) -> Thresholds:
-    """Choose thresholds on the validation split of `data_dir` and save them where the model loads them."""
+def save_thresholds_for(
+    model_path: Path, data_dirs: list[Path], split: str = "sources", margin: float = MARGIN
+) -> dict[str, dict]:
+    """Choose thresholds on the photos `split` held out (else its validation photos) and save them.
+
+    Returns the leave-one-source-out check of the choice (`leave_one_source_out`).
+    """
     classifier = load_classifier(model_path)
-    predictions = classify_photos(classifier, labelled_photos(data_dir, validation_only=True))
+    sides = split_of(data_dirs, split)
+    predictions = classify_photos(classifier, sides.held_out or sides.validation)
     thresholds = choose_thresholds(predictions, margin)
     thresholds.save(thresholds_path_for(model_path))
     print(f"{thresholds} saved to {thresholds_path_for(model_path)}")
-    return thresholds
+    return leave_one_source_out(predictions, margin)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_arguments(argv)
-    save_thresholds_for(args.model, args.data_dir, args.margin)
+    save_thresholds_for(args.model, args.data_dirs, args.split, args.margin)
 
 
 if __name__ == "__main__":

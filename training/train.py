@@ -1,6 +1,6 @@
 """Fine-tune an ImageNet network on the snake photos and export it for `model.load_classifier`.
 
-    python -m training.train ../shared/data/snakes --unfrozen-lr 1e-3    (the shipped model's recipe)
+    python -m training.train ../shared/data/snakes    (the shipped model's recipe)
 
 Writes the learner, its safety thresholds (training/thresholds.py) and, in the reports folder, the
 lr_find plots, training curves, confusion matrix, top losses and `metrics.json` of the validation split.
@@ -8,7 +8,11 @@ lr_find plots, training curves, confusion matrix, top losses and `metrics.json` 
 The recipe: train the new head on the frozen body for a little, then unfreeze and train everything with
 discriminative learning rates (the body learns ten times slower than the head); each stage's learning rate
 comes from `lr_find` unless given. Label smoothing keeps the network from memorising the photos;
-drawing the rare classes more often and weighting the loss keep it from ignoring them.
+drawing the rare classes more often and weighting the loss keep it from ignoring them; keeping the
+ImageNet classifier's answers (training/distill.py) keeps it from forgetting what a snake looks like.
+Whole sources are held out of training (training/split.py) so the evaluation asks about photos from
+elsewhere; each epoch draws a weighted sample of the training photos, so an epoch costs the same however
+large the data set grows.
 """
 
 import argparse
@@ -21,6 +25,7 @@ import torch
 from model.classifier import DEFAULT_MODEL_PATH
 from model.compat import ensure_torchvision_importable
 from training.data import DEFAULT_DATA_DIR, IMAGE_SIZE, snake_dataloaders
+from training.distill import KeepImageNetKnowledge
 from training.evaluate import evaluate_model
 from training.reports import (
     DEFAULT_REPORTS_DIR,
@@ -29,8 +34,9 @@ from training.reports import (
     save_lr_find_plot,
     save_training_curves,
 )
+from training.split import SCHEMES
 from training.thresholds import save_thresholds_for
-from training.weights import ARCHITECTURES, snake_network
+from training.weights import ARCHITECTURES, imagenet_network, snake_network
 
 ensure_torchvision_importable()
 
@@ -50,6 +56,9 @@ RECIPE_ARGUMENTS = (
     "label_smoothing",
     "balance",
     "seed",
+    "split",
+    "epoch_photos",
+    "distillation",
 )
 """The command-line choices recorded in metrics.json (and so in the model card) as they were given."""
 HEAD_CEILING, UNFROZEN_CEILING = 1e-2, 1e-3
@@ -60,15 +69,27 @@ def dataloaders_for(args: argparse.Namespace, augment: bool = True) -> DataLoade
     """The data at the size, batch size and normalisation that `args` and its architecture ask for."""
     arch = ARCHITECTURES[args.arch]
     normalisation = (list(arch.mean), list(arch.std))
-    balance = args.balance if augment else 0.0  # the exported DataLoaders never sample
-    return snake_dataloaders(args.data_dir, args.size, args.batch_size, normalisation, augment, balance)
+    sampling = {"balance": args.balance, "epoch_photos": args.epoch_photos} if augment else {}
+    return snake_dataloaders(
+        args.data_dirs, args.size, args.batch_size, normalisation, augment, split=args.split, **sampling
+    )
 
 
-def build_learner(dls: DataLoaders, arch: str, label_smoothing: float, balance: float = 0.0) -> Learner:
-    """A learner whose every part is a fastai, timm or torch class, so its export loads anywhere."""
+def build_learner(
+    dls: DataLoaders, arch: str, label_smoothing: float, balance: float = 0.0, distillation: float = 0.0
+) -> Learner:
+    """A learner whose every part is a fastai, timm or torch class, so its export loads anywhere.
+
+    With `distillation` > 0 the network keeps the ImageNet head and a callback keeps its answers close to
+    the original network's; it is removed before export (`export_for_inference`).
+    """
+    callbacks = (
+        [KeepImageNetKnowledge(imagenet_network(arch), len(dls.vocab), distillation)] if distillation else []
+    )
     return Learner(
         dls,
-        snake_network(arch, classes=len(dls.vocab)),
+        snake_network(arch, classes=len(dls.vocab), keep_imagenet=bool(distillation)),
+        cbs=callbacks,
         loss_func=LabelSmoothingCrossEntropyFlat(weight=class_weights(dls, balance), eps=label_smoothing),
         metrics=accuracy,
         splitter=default_split,
@@ -111,7 +132,7 @@ def train(args: argparse.Namespace) -> tuple[Learner, dict]:
     set_seed(args.seed, reproducible=True)
     dls = dataloaders_for(args)
     print(f"{len(dls.train_ds)} training and {len(dls.valid_ds)} validation photos: {list(dls.vocab)}")
-    learner = build_learner(dls, args.arch, args.label_smoothing, args.balance)
+    learner = build_learner(dls, args.arch, args.label_smoothing, args.balance, args.distillation)
     if args.start_from:
         learner.model.load_state_dict(load_learner(args.start_from, cpu=True).model.state_dict())
     log = reports / "history.csv"
@@ -147,17 +168,34 @@ def train(args: argparse.Namespace) -> tuple[Learner, dict]:
 def export_for_inference(learner: Learner, args: argparse.Namespace) -> None:
     """Export the learner with DataLoaders whose transforms are all deterministic (no augmentation)."""
     learner.dls = dataloaders_for(args, augment=False)
+    learner.remove_cbs([cb for cb in learner.cbs if isinstance(cb, KeepImageNetKnowledge)])
     args.output.parent.mkdir(parents=True, exist_ok=True)
     learner.export(args.output.resolve())
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data_dir", type=Path, nargs="?", default=DEFAULT_DATA_DIR, help="a folder per class")
+    parser.add_argument(
+        "data_dirs",
+        type=Path,
+        nargs="*",
+        default=[DEFAULT_DATA_DIR],
+        help="folders with a folder per class: the data set, and perhaps exports of users' feedback",
+    )
+    parser.add_argument("--split", choices=SCHEMES, default="sources", help="what validation holds back")
+    parser.add_argument(
+        "--epoch-photos", type=int, default=1600, help="training photos drawn (by weight) each epoch"
+    )
+    parser.add_argument(
+        "--distillation",
+        type=float,
+        default=1.0,
+        help="weight of keeping the ImageNet head's answers (0: forget ImageNet, no ImageNet head)",
+    )
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="lite0")
     parser.add_argument("--size", type=int, default=IMAGE_SIZE, help="square input side in pixels")
     parser.add_argument("--frozen-epochs", type=int, default=1)
-    parser.add_argument("--epochs", type=int, default=8, help="epochs after unfreezing")
+    parser.add_argument("--epochs", type=int, default=7, help="epochs after unfreezing")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--label-smoothing", type=float, default=0.1)
     parser.add_argument(
@@ -194,10 +232,12 @@ def main(argv: list[str] | None = None) -> None:
     export_for_inference(learner, args)
     minutes = (time.monotonic() - started) / 60
     print(f"exported {args.output} ({args.output.stat().st_size / 1e6:.1f} MB) after {minutes:.1f} min")
-    save_thresholds_for(args.output, args.data_dir)
-    summary = evaluate_model(args.output, args.data_dir, validation_only=True)
+    thresholds_check = save_thresholds_for(args.output, args.data_dirs, args.split)
+    summary = evaluate_model(args.output, args.data_dirs, args.split)
     recipe["training_minutes"] = round(minutes, 1)
-    save_json({**summary, "training": recipe}, args.reports / "metrics.json")
+    save_json(
+        {**summary, "thresholds_check": thresholds_check, "training": recipe}, args.reports / "metrics.json"
+    )
 
 
 if __name__ == "__main__":

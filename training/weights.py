@@ -60,16 +60,29 @@ def imagenet_network(arch: str) -> nn.Module:
     return network
 
 
-def snake_network(arch: str, classes: int = 4, dropout: float = 0.3) -> nn.Sequential:
-    """`nn.Sequential(body, head)`: the pretrained body pooled to features, and a fresh linear head.
+def snake_network(
+    arch: str, classes: int = 4, dropout: float = 0.3, keep_imagenet: bool = True
+) -> nn.Sequential:
+    """`nn.Sequential(body, head)`: the pretrained body pooled to features, and a linear head.
 
+    The head's first `classes` outputs are new, for the snake classes. With `keep_imagenet` the original
+    ImageNet classifier follows them as the head's next 1000 outputs (model/imagenet.py reads them), so
+    one forward pass answers both "which snake class?" and "what would ImageNet call this?"; training
+    keeps the second answer close to the original network's (training/distill.py).
     fastai's default split puts the body and head in separate parameter groups, so `freeze` trains only
     the head and discriminative learning rates apply per group.
     """
     body = imagenet_network(arch)
+    imagenet_classifier = body.get_classifier()
     body.reset_classifier(0)
-    head = nn.Sequential(nn.Dropout(dropout), nn.Linear(body.num_features, classes))
-    return nn.Sequential(body, head)
+    linear = nn.Linear(
+        body.num_features, classes + (imagenet_classifier.out_features if keep_imagenet else 0)
+    )
+    if keep_imagenet:
+        with torch.no_grad():
+            linear.weight[classes:] = imagenet_classifier.weight
+            linear.bias[classes:] = imagenet_classifier.bias
+    return nn.Sequential(body, nn.Sequential(nn.Dropout(dropout), linear))
 
 
 def _packaged_lite_weights(arch: str) -> dict[str, torch.Tensor]:

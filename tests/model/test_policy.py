@@ -47,3 +47,12 @@ def test_thresholds_round_trip_through_json(tmp_path: Path) -> None:
     path = tmp_path / "policy.json"
     THRESHOLDS.save(path)
     assert Thresholds.load(path) == THRESHOLDS
+
+
+def test_no_snake_needs_the_imagenet_head_to_see_no_snake() -> None:
+    gated = Thresholds(kingsnake=0.8, no_snake=0.9, snake_evidence=0.1)
+    probabilities = scores(no_snake=0.97, other_snake=0.03)
+    assert decide(probabilities, gated, snake_evidence=0.02).label == "no_snake"
+    assert decide(probabilities, gated, snake_evidence=0.4).label == UNCERTAIN
+    assert decide(probabilities, gated).label == "no_snake"  # a network without the ImageNet head
+    assert decide(scores(other_snake=0.9, no_snake=0.1), gated, snake_evidence=0.0).label == "other_snake"

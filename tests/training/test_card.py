@@ -22,8 +22,21 @@ def test_the_card_reports_every_target_of_the_shipped_model() -> None:
         "## Known limits",
     ):
         assert section in card
-    for target in ("coral vs kingsnake accuracy", "dangerous misses", "model file", "median latency"):
+    for target in (
+        "held-out: dangerous misses",
+        "held-out: coral vs mimic",
+        "grouped: coral vs mimic",
+        "model file",
+        "median latency against the model before",
+    ):
         assert f"| {target} |" in card
+
+
+def test_the_card_shows_both_splits_side_by_side_and_per_source() -> None:
+    card = render_card(shipped_metrics(), None, [])
+    assert "| | grouped validation (seen sources) | held-out sources |" in card
+    for source in ("br1", "moz", "inat", "neg"):
+        assert f"| `{source}` |" in card
 
 
 def test_the_recipe_says_how_the_classes_were_balanced() -> None:

@@ -28,10 +28,11 @@ def test_prints_and_saves_the_numbers(
     printed = capsys.readouterr().out
     for line in ("accuracy", "recall", "coral vs kingsnake accuracy", "confusion", "dangerous misses"):
         assert line in printed
-    metrics = json.loads(metrics_file.read_text())
+    report = json.loads(metrics_file.read_text())
+    assert report["thresholds"] == {"kingsnake": 0.999, "no_snake": 0.5, "snake_evidence": 1.0}
+    metrics = report["all"]
     assert metrics["photos"] == 64
     assert metrics["accuracy"] > 0.9
-    assert metrics["thresholds"] == {"kingsnake": 0.999, "no_snake": 0.5}
     assert sum(sum(row.values()) for row in metrics["confusion"].values()) == 64
     assert set(metrics["recall"]) == set(CLASSES)
     assert metrics["final_labels"]["kingsnake"]["uncertain"] > 0  # the strict threshold holds kingsnakes back
@@ -41,5 +42,5 @@ def test_prints_and_saves_the_numbers(
 def test_validation_split_evaluates_a_fifth(
     tiny_model_path: Path, photo_folder: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    main([str(photo_folder), "--model", str(tiny_model_path), "--validation-split"])
-    assert "photos: 8" in capsys.readouterr().out  # 2 of the 10 distinct pictures in each class
+    main([str(photo_folder), "--model", str(tiny_model_path), "--split", "grouped"])
+    assert "== validation: 8 photos" in capsys.readouterr().out  # 2 of the 10 pictures in each class

@@ -57,7 +57,7 @@ def test_near_duplicates_stay_on_one_side(tmp_path: Path) -> None:
 
 
 def test_dataloaders_read_the_folders(photo_folder: Path) -> None:
-    dls = snake_dataloaders(photo_folder, size=32, batch_size=4)
+    dls = snake_dataloaders([photo_folder], size=32, batch_size=4)
     assert sorted(dls.vocab) == sorted(CLASSES)
     assert (len(dls.train_ds), len(dls.valid_ds)) == (32, 8)
     images, labels = dls.one_batch()

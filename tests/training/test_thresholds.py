@@ -6,7 +6,7 @@ import pytest
 
 from model import Thresholds, decide
 from training.evaluate import Prediction, summarise
-from training.thresholds import FLOORS, choose_thresholds, lowest_safe_threshold
+from training.thresholds import FLOORS, choose_thresholds, leave_one_source_out, lowest_safe_threshold
 
 
 def prediction(truth: str, **probabilities: float) -> Prediction:
@@ -58,3 +58,39 @@ def test_chosen_thresholds_leave_no_dangerous_miss() -> None:
     assert summary["dangerous_misses"] == 0
     assert summary["uncertain_snake_photos"] == 4
     assert [p.verdict.label for p in decided[4:6]] == ["kingsnake", "no_snake"]
+
+
+def gated_prediction(truth: str, evidence: float, **probabilities: float) -> Prediction:
+    """`prediction`, with the ImageNet head's snake probability `evidence` recorded."""
+    plain = prediction(truth, **probabilities)
+    verdict = decide(
+        plain.verdict.probabilities, Thresholds(kingsnake=0, no_snake=0), snake_evidence=evidence
+    )
+    return Prediction(plain.photo, truth, verdict)
+
+
+def test_the_snake_gate_stops_what_the_snake_head_misses() -> None:
+    predictions = [
+        gated_prediction("other_snake", 0.6, no_snake=0.97),  # ImageNet still sees the snake
+        gated_prediction("no_snake", 0.01, no_snake=0.95),
+        gated_prediction("no_snake", 0.03, no_snake=0.9),
+    ]
+    thresholds = choose_thresholds(predictions)
+    assert thresholds.snake_evidence == 0.05  # the tightest gate that lets both no-snake photos through
+    assert thresholds.no_snake == FLOORS["no_snake"]
+    decided = [
+        Prediction(p.photo, p.truth, decide(p.verdict.probabilities, thresholds, p.verdict.snake_evidence))
+        for p in predictions
+    ]
+    assert [p.verdict.label for p in decided] == ["uncertain", "no_snake", "no_snake"]
+
+
+def test_leave_one_source_out_shows_what_other_sources_miss() -> None:
+    from_brazil = Prediction(Path("br1_1.jpg"), "coral_snake", PREDICTIONS[0].verdict)  # kingsnake at 0.93
+    from_inaturalist = [
+        Prediction(Path(f"inat_{index}.jpg"), p.truth, p.verdict) for index, p in enumerate(PREDICTIONS[4:6])
+    ]
+    check = leave_one_source_out([from_brazil, *from_inaturalist])
+    assert check["br1"]["dangerous_misses"] == 1  # the floor of 0.9 alone lets the 0.93 through
+    assert check["inat"]["dangerous_misses"] == 0
+    assert check["inat"]["photos"] == 2

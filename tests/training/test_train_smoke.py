@@ -31,11 +31,14 @@ def test_trains_exports_and_reports(photo_folder: Path, tmp_path: Path) -> None:
         "8",
         "--balance",
         "0.5",
+        "--epoch-photos",
+        "16",
     ]
     main([str(photo_folder), *arguments, "--output", str(model_path), "--reports", str(reports)])
 
     assert model_path.stat().st_size < 25_000_000
-    assert set(json.loads(model_path.with_suffix(".policy.json").read_text())) == {"kingsnake", "no_snake"}
+    policy = json.loads(model_path.with_suffix(".policy.json").read_text())
+    assert set(policy) == {"kingsnake", "no_snake", "snake_evidence"}
     for report in (
         "lr_find_frozen.png",
         "lr_find_unfrozen.png",
@@ -44,7 +47,7 @@ def test_trains_exports_and_reports(photo_folder: Path, tmp_path: Path) -> None:
     ):
         assert (reports / report).stat().st_size > 0
     metrics = json.loads((reports / "metrics.json").read_text())
-    assert metrics["photos"] == 8
+    assert metrics["validation"]["photos"] == 8
     assert len(metrics["training"]["history"]) == 2
     assert metrics["training"]["balance"] == 0.5
 
