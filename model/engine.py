@@ -68,7 +68,7 @@ def fast_forward(network: nn.Module, input_size: int, threads: int = 1) -> Forwa
     """ONNX Runtime running `network`, or `network` itself where it cannot be exported."""
     try:
         return OnnxEngine(export_onnx(network, input_size), threads)
-    except Exception as error:  # noqa: BLE001 - any exporter failure leaves the network usable as it is
+    except Exception as error:  # any exporter failure leaves the network usable as it is
         logger.warning("ONNX export failed (%s); running the network with PyTorch", error)
         # Channels-last is the layout oneDNN's CPU convolutions want: ~7% less time per photo.
         network.to(memory_format=torch.channels_last)

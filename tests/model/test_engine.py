@@ -9,7 +9,7 @@ from fastai.learner import Learner, load_learner
 from fastai.vision.core import PILImage
 from torch import nn
 
-from model import DEFAULT_MODEL_PATH, CLASSES, load_classifier
+from model import CLASSES, DEFAULT_MODEL_PATH, load_classifier
 from model.decoding import decode_image
 from model.engine import OnnxEngine, export_onnx
 from model.transforms import ValidationTransform
