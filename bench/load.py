@@ -3,15 +3,16 @@
     python bench/load.py [--model PATH] [--data-dir ../shared/data/snakes] [--photos 200] [--save FILE]
 
 Scenarios: (a) a spike, 200 photos from 50 chats at once; (b) a steady stream, 200 photos from 50 chats
-at 30 a second; (c) 50 albums of 4 photos from 50 chats at once (one reply each expected from our bot;
-latency from the album's first photo to the reply to it). Photos are Telegram-sized: real photos from the data set re-encoded at 1280 px on the long
-side, with Telegram's smaller sizes (90, 320, 800 px) beside them, as Telegram sends them. Each design
-runs in a fresh process per scenario; the first photo, sent as the process starts, times start-up to the
-first answer. Measured: photos answered per second (first photo sent to last reply), reply latency from
-the update's arrival at the fake Telegram to the reply's arrival there, peak RSS of the bot process
-(sampled from /proc, and the kernel's high-water mark), "busy" replies, and lost replies (no reply within
-the time limit), and the bot's CPU time per photo; the CPU model and core count are printed with them.
-Also the inference alone for a 12-megapixel JPEG. Designs:
+at 30 a second; (c) 50 albums of 4 photos from 50 chats at once (our bot answers each album once; the
+latency runs from the album's first photo to the reply to it). Photos are Telegram-sized: real photos
+from the data set re-encoded at 1280 px on the long side, with Telegram's smaller sizes (90, 320, 800
+px) beside them, as Telegram sends them. Each design runs in a fresh process per scenario; the first
+photo, sent as the process starts, times start-up to the first answer. Measured: photos answered per
+second (first photo sent to last reply), reply latency from the update's arrival at the fake Telegram to
+the reply's arrival there, the bot process's CPU time per photo, its peak RSS (sampled from /proc, and
+the kernel's high-water mark), "busy" replies, and lost replies (no reply within the time limit); the
+CPU model and core count are printed with them. Also the inference alone for a 12-megapixel JPEG.
+Designs:
 
 - ours: `python -m bot` as shipped (Telegram's 30 messages a second overall, INFERENCE_QUEUE_SIZE=256);
 - ours, limit lifted: the same with the overall message limit raised, to show what the pipeline does;
