@@ -57,14 +57,21 @@ def test_engine_returns_the_networks_whole_output_whatever_its_width() -> None:
 
 
 def probabilities_agree(model_path: Path, photos: list[bytes]) -> None:
+    """The engine's whole output equals the learner's network's, and so do the class probabilities."""
     classifier = load_classifier(model_path)
     learner = own_learner(model_path)
     assert isinstance(classifier.forward, OnnxEngine)
+    classes = len(CLASSES)
     for photo in photos:
         image = decode_image(photo, min_side=classifier.input_size)
+        batch = fastai_batch(learner, image)
         with torch.inference_mode():
-            expected = torch.softmax(learner.model(fastai_batch(learner, image)), dim=1)[0]
-        assert torch.allclose(classifier.probabilities(image), expected, atol=1e-4)
+            expected = learner.model(batch)
+            logits = classifier.forward(batch)
+        assert logits.shape == expected.shape
+        assert torch.allclose(logits, expected, atol=1e-4)
+        own = torch.softmax(expected[0, :classes], dim=0)
+        assert torch.allclose(classifier.probabilities(image), own, atol=1e-4)
 
 
 def test_tiny_learner_answers_as_its_own_model(tiny_model_path: Path) -> None:
