@@ -3,13 +3,16 @@
     python bench/load.py [--model PATH] [--data-dir ../shared/data/snakes] [--photos 200] [--save FILE]
 
 Scenarios: (a) a spike, 200 photos from 50 chats at once; (b) a steady stream, 200 photos from 50 chats
-at 30 a second. Photos are Telegram-sized: real photos from the data set re-encoded at 1280 px on the long
-side, with Telegram's smaller sizes (90, 320, 800 px) beside them, as Telegram sends them. Each design
-runs in a fresh process per scenario; the first photo, sent as the process starts, times start-up to the
-first answer. Measured: photos answered per second (first photo sent to last reply), reply latency from
-the update's arrival at the fake Telegram to the reply's arrival there, peak RSS of the bot process
-(sampled from /proc, and the kernel's high-water mark), "busy" replies, and lost replies (no reply within
-the time limit). Also the inference alone for a 12-megapixel JPEG. Designs:
+at 30 a second; (c) 50 albums of 4 photos from 50 chats at once (our bot answers each album once; the
+latency runs from the album's first photo to the reply to it). Photos are Telegram-sized: real photos
+from the data set re-encoded at 1280 px on the long side, with Telegram's smaller sizes (90, 320, 800
+px) beside them, as Telegram sends them. Each design runs in a fresh process per scenario; the first
+photo, sent as the process starts, times start-up to the first answer. Measured: photos answered per
+second (first photo sent to last reply), reply latency from the update's arrival at the fake Telegram to
+the reply's arrival there, the bot process's CPU time per photo, its peak RSS (sampled from /proc, and
+the kernel's high-water mark), "busy" replies, and lost replies (no reply within the time limit); the
+CPU model and core count are printed with them. Also the inference alone for a 12-megapixel JPEG.
+Designs:
 
 - ours: `python -m bot` as shipped (Telegram's 30 messages a second overall, INFERENCE_QUEUE_SIZE=256);
 - ours, limit lifted: the same with the overall message limit raised, to show what the pipeline does;
@@ -54,7 +57,21 @@ DESIGNS = {
     "ours, limit lifted": ("bench/our_bot.py", {"BENCH_OVERALL_RATE": "100000", **AS_SHIPPED}),
     "naive": ("bench/naive_bot.py", {}),
 }
-SCENARIOS = {"spike": None, "steady 30/s": 30.0}  # photos per second; None: all at once
+
+
+@dataclass(frozen=True)
+class Scenario:
+    rate: float | None
+    """Messages (single photos or albums) sent per second; None: all at once."""
+    album_size: int = 1
+    """Photos per message: more than one is an album (one media_group_id), answered with one reply."""
+
+
+SCENARIOS = {
+    "spike": Scenario(rate=None),
+    "steady 30/s": Scenario(rate=30.0),
+    "albums of 4": Scenario(rate=None, album_size=4),
+}
 REPLY_TIME_LIMIT = 180.0
 
 Ladder = list[tuple[int, int, bytes]]
@@ -71,10 +88,17 @@ class TimedTelegram(FakeTelegram):
         self.expected: set[int] = set()
 
     async def send_photo(self, chat_id: int, ladder: Ladder) -> int:
-        message = self.sized_photo_message({"id": chat_id, "type": "private", "first_name": "U"}, ladder)
-        self.queued_at[message["message_id"]] = time.perf_counter()
-        await self.queue_update(self.update_for(message))
-        return message["message_id"]
+        return await self.send_album(chat_id, [ladder])
+
+    async def send_album(self, chat_id: int, ladders: list[Ladder]) -> int:
+        """Photos sent together (one photo alone is no album); returns the first one's message_id."""
+        chat = {"id": chat_id, "type": "private", "first_name": "U"}
+        album = {"media_group_id": f"album-{chat_id}-{time.monotonic_ns()}"} if len(ladders) > 1 else {}
+        messages = [self.sized_photo_message(chat, ladder, **album) for ladder in ladders]
+        self.queued_at[messages[0]["message_id"]] = time.perf_counter()
+        for message in messages:
+            await self.queue_update(self.update_for(message))
+        return messages[0]["message_id"]
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         reply_to = (params.get("reply_parameters") or {}).get("message_id")
@@ -91,6 +115,7 @@ class Run:
     startup_s: float = float("nan")
     photos: int = 0
     answered: int = 0
+    """Replies with verdicts, one per single photo or album; "busy" ones are counted apart."""
     busy: int = 0
     lost: int = 0
     photos_per_s: float = 0.0
@@ -190,7 +215,8 @@ async def one_run(
     await runner.setup()
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
-    run = Run(design, scenario, photos=total)
+    plan = SCENARIOS[scenario]
+    run = Run(design, scenario, photos=total // plan.album_size * plan.album_size)
     peak = 0.0
     process = None
     try:
@@ -207,24 +233,24 @@ async def one_run(
                 await asyncio.sleep(0.02)
 
         sampler = asyncio.create_task(sample())
-        rate = SCENARIOS[scenario]
         ids = []
         cpu_before = cpu_seconds(process.pid)
         begin = time.perf_counter()
-        for n in range(total):
-            if rate is not None:
-                await asyncio.sleep(max(0.0, begin + n / rate - time.perf_counter()))
-            ids.append(await fake.send_photo(1000 + n % CHATS, ladders[n % len(ladders)]))
+        for n in range(total // plan.album_size):
+            if plan.rate is not None:
+                await asyncio.sleep(max(0.0, begin + n / plan.rate - time.perf_counter()))
+            photos = [ladders[(n * plan.album_size + k) % len(ladders)] for k in range(plan.album_size)]
+            ids.append(await fake.send_album(1000 + n % CHATS, photos))
         fake.expected = set(ids)
         if fake.expected <= fake.replied_at.keys():
             fake.all_replied.set()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(fake.all_replied.wait(), REPLY_TIME_LIMIT)
         sampler.cancel()
-        run.cpu_ms_per_photo = 1000 * (cpu_seconds(process.pid) - cpu_before) / total
+        run.cpu_ms_per_photo = 1000 * (cpu_seconds(process.pid) - cpu_before) / run.photos
         run.high_water_rss_mb = rss_mb(process.pid, "VmHWM")
         run.peak_rss_mb = peak
-        summarise(run, fake, ids, begin)
+        summarise(run, fake, ids, begin, plan.album_size)
     finally:
         if process is not None and process.returncode is None:
             process.send_signal(signal.SIGTERM)
@@ -237,7 +263,8 @@ async def one_run(
     return run
 
 
-def summarise(run: Run, fake: TimedTelegram, ids: list[int], begin: float) -> None:
+def summarise(run: Run, fake: TimedTelegram, ids: list[int], begin: float, album_size: int) -> None:
+    """Replies are counted per message sent (an album is one); throughput in photos."""
     replied = [message_id for message_id in ids if message_id in fake.replied_at]
     texts = {sent.reply_to_message_id: sent.text for sent in fake.sent}
     run.busy = sum("busy" in texts.get(message_id, "") for message_id in replied)
@@ -245,7 +272,7 @@ def summarise(run: Run, fake: TimedTelegram, ids: list[int], begin: float) -> No
     run.lost = len(ids) - len(replied)
     if replied:
         last = max(fake.replied_at[message_id] for message_id in replied)
-        run.photos_per_s = run.answered / (last - begin)
+        run.photos_per_s = run.answered * album_size / (last - begin)
         latencies = [1000 * (fake.replied_at[m] - fake.queued_at[m]) for m in replied]
         cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
         run.latency_ms = {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98], "max": max(latencies)}
@@ -282,12 +309,22 @@ def inference_alone(model: Path, photo: bytes, repeats: int = 10) -> dict[str, f
     return {"ours_ms": median_ms(lambda: classifier.classify(photo)), "naive_ms": naive}
 
 
+def machine() -> str:
+    """The CPU model and core count: results differ a lot between CPU families."""
+    names = [
+        line.split(":", 1)[1].strip()
+        for line in Path("/proc/cpuinfo").read_text().splitlines()
+        if line.startswith("model name")
+    ]
+    return f"CPU: {names[0] if names else 'unknown'}, {os.cpu_count()} cores"
+
+
 # Report -------------------------------------------------------------------------------------------
 
 
 def table(runs: list[Run]) -> str:
     head = (
-        "| design | scenario | start-up s | answered/s | p50 ms | p95 ms | p99 ms | busy | lost | "
+        "| design | scenario | start-up s | photos answered/s | p50 ms | p95 ms | p99 ms | busy | lost | "
         "peak RSS MB (run / high-water) | bot CPU ms/photo |\n|---|---|---|---|---|---|---|---|---|---|---|"
     )
     rows = [
@@ -324,12 +361,13 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         model = train_tiny_learner(Path(tempfile.mkdtemp(prefix="bench-tiny-")))
         model_note = f"model: {args.model} is absent; using the tiny test learner (tests/tiny_model.py)"
     print(model_note, flush=True)
+    print(machine(), flush=True)
     images = source_images(args.data_dir, CHATS)
     ladders = [telegram_ladder(scaled(image, 1280)) for image in images]
     twelve_mp = jpeg(images[0].resize((4000, 3000), Image.Resampling.LANCZOS), quality=90)
     log = Path(tempfile.mkdtemp(prefix="bench-logs-")) / "bots.log"
     runs = []
-    for scenario in SCENARIOS:
+    for scenario in args.scenarios:
         for design in args.designs:
             run = await one_run(design, scenario, ladders, args.photos, model, log)
             print(json.dumps(run.__dict__), flush=True)
@@ -337,6 +375,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
     alone = inference_alone(model, twelve_mp)
     print()
     print(model_note)
+    print(machine())
     print(table(runs))
     print()
     print(ratios(runs, "ours, limit lifted"))
@@ -346,7 +385,12 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         f"Learner.predict {alone['naive_ms']:.0f} ms (x{alone['naive_ms'] / alone['ours_ms']:.1f})"
     )
     print(f"bot logs: {log}")
-    return {"model": model_note, "runs": [run.__dict__ for run in runs], "inference_alone": alone}
+    return {
+        "model": model_note,
+        "machine": machine(),
+        "runs": [run.__dict__ for run in runs],
+        "inference_alone": alone,
+    }
 
 
 def main() -> None:
@@ -355,6 +399,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--photos", type=int, default=200, help="photos per scenario")
     parser.add_argument("--designs", nargs="+", default=list(DESIGNS), choices=list(DESIGNS))
+    parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), choices=list(SCENARIOS))
     parser.add_argument("--save", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args()
     results = asyncio.run(bench(args))

@@ -10,6 +10,7 @@ leave_out_unused_libraries()  # before anything imports fastai: ~110 MB less mem
 from bot.logs import configure_logging  # noqa: E402
 from bot.server import serve_until_stopped  # noqa: E402
 from bot.settings import ConfigError, load_settings  # noqa: E402
+from bot.startup import TokenRejected  # noqa: E402
 from model import ModelNotFound, load_classifier  # noqa: E402
 
 
@@ -21,7 +22,11 @@ def main() -> int:
     except (ConfigError, ModelNotFound) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    asyncio.run(serve_until_stopped(settings, classifier))
+    try:
+        asyncio.run(serve_until_stopped(settings, classifier))
+    except TokenRejected as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -5,22 +5,26 @@ In groups the bot keeps Telegram's default privacy mode and speaks only when ask
 the bot's @name. In a private chat every photo, image file and image link is checked.
 """
 
+import gettext
 import logging
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
 from telegram import Message, MessageEntity, PhotoSize, Update
-from telegram.constants import ChatAction
+from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.album_replies import album_reply, seen_alone_note
+from bot.albums import AlbumCollector, Outcome
 from bot.images import ImageFetcher, ImageFetchError, download_telegram_file, first_link
 from bot.inference import Overloaded
 from bot.metrics import ObservedInference
 from bot.replies import BUSY, FAILED, HELP, NOT_AN_IMAGE, NOTHING_TO_CHECK, reply_for
-from model import UnreadableImage
+from model import UnreadableImage, Verdict
+from model.albums import combine
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +39,7 @@ class Services:
 
     inference: ObservedInference
     fetcher: ImageFetcher
+    albums: AlbumCollector = field(default_factory=AlbumCollector)
 
 
 class NoImage(Exception):
@@ -47,9 +52,18 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def check_own_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A photo, image file or link (with a caption command or mention in groups): check it."""
+    """A photo, image file or link (with a caption command or mention in groups): check it.
+
+    A photo of an album is answered with the album in a private chat; in a group Telegram shows the
+    bot only the captioned photo of an album, and the answer says so.
+    """
     message = update.effective_message
-    await answer_with_verdict(message, message, context)
+    if message.media_group_id is None:
+        await answer_with_verdict(message, message, context)
+    elif message.chat.type == ChatType.PRIVATE:
+        await answer_album(message, context)
+    else:
+        await answer_with_verdict(message, message, context, note=seen_alone_note(gettext.NullTranslations()))
 
 
 async def check_replied_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -67,22 +81,40 @@ async def hint_not_an_image(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await update.effective_message.reply_text(NOT_AN_IMAGE, do_quote=True)
 
 
-async def answer_with_verdict(request: Message, source: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def answer_with_verdict(
+    request: Message, source: Message, context: ContextTypes.DEFAULT_TYPE, note: str = ""
+) -> None:
     """Classify the image in `source` and answer `request` with the verdict or a clear reason why not."""
-    services: Services = context.bot_data[SERVICES]
     context.application.create_task(show_typing(request))  # never delays or fails the answer
+    outcome = await check_image(source, context)
+    text = reply_for(outcome).as_html() if isinstance(outcome, Verdict) else escape(outcome, quote=False)
+    await request.reply_html(f"{text}\n\n{note}" if note else text, do_quote=True)
+
+
+async def answer_album(message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """One reply for all the photos of an album, from the handler of the photo that opened it."""
+    services: Services = context.bot_data[SERVICES]
+    outcomes = await services.albums.gather(message, lambda photo: check_image(photo, context))
+    if not outcomes:
+        return  # another photo's handler answers the album
+    verdicts = [outcome for outcome in outcomes if isinstance(outcome, Verdict)]
+    album = combine(verdicts, services.inference.classifier.thresholds) if verdicts else None
+    await message.reply_html(album_reply(outcomes, album, gettext.NullTranslations()), do_quote=True)
+
+
+async def check_image(source: Message, context: ContextTypes.DEFAULT_TYPE) -> Outcome:
+    """The verdict on the image in `source`, or the reason (plain text) why there is none."""
+    services: Services = context.bot_data[SERVICES]
     try:
         min_side = services.inference.classifier.input_size
         data = await image_bytes(source, context, services.fetcher, min_side)
-        verdict = await services.inference.classify(data)
-        text = reply_for(verdict).as_html()
+        return await services.inference.classify(data)
     except (ImageFetchError, UnreadableImage) as error:
-        text = escape(str(error), quote=False)
+        return str(error)
     except NoImage:
-        text = NOT_AN_IMAGE
+        return NOT_AN_IMAGE
     except Overloaded:
-        text = BUSY
-    await request.reply_html(text, do_quote=True)
+        return BUSY
 
 
 async def show_typing(request: Message) -> None:

@@ -12,8 +12,6 @@ import asyncio
 import os
 from concurrent.futures import ThreadPoolExecutor
 
-import torch
-
 from model import Classifier, Verdict
 
 
@@ -28,7 +26,7 @@ class InferenceService:
         self.classifier = classifier
         self.capacity = capacity
         self.threads = threads or default_threads(workers)
-        torch.set_num_threads(self.threads)
+        classifier.use_threads(self.threads)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="inference")
         self._in_flight = 0  # only touched on the event loop's thread
 

@@ -98,7 +98,7 @@ def _health_operation() -> dict[str, Any]:
                             "type": "object",
                             "required": ["status", "model", "queue_depth"],
                             "properties": {
-                                "status": {"const": "ok"},
+                                "status": {"enum": ["ok", "starting"]},
                                 "model": {"type": "string"},
                                 "queue_depth": {"type": "integer", "minimum": 0},
                             },

@@ -14,6 +14,7 @@ from bot.images import ImageFetcher
 from bot.inference import InferenceService
 from bot.metrics import Metrics, ObservedInference
 from bot.settings import Settings
+from bot.startup import initialize_when_reachable
 from bot.telegram import build_application
 from bot.web import build_web_app
 from model import Classifier
@@ -33,11 +34,12 @@ async def running_bot(settings: Settings, classifier: Classifier) -> AsyncIterat
     web_app = build_web_app(settings, application, inference, fetcher, metrics)
     runner = web.AppRunner(web_app, handle_signals=False)
     await fetcher.start()
-    await application.initialize()
     try:
-        await application.start()
         await runner.setup()
-        await web.TCPSite(runner, port=settings.port).start()  # listening before Telegram is told the URL
+        # Listening before Telegram is reached (/healthz says "starting") and told the webhook URL.
+        await web.TCPSite(runner, port=settings.port).start()
+        await initialize_when_reachable(application, settings.telegram_api_base_url)
+        await application.start()
         await _start_receiving_updates(settings, application)
         logger.info("@%s up: %s mode, port %d", application.bot.username, settings.bot_mode, settings.port)
         yield application
@@ -48,6 +50,7 @@ async def running_bot(settings: Settings, classifier: Classifier) -> AsyncIterat
         if application.running:
             await application.stop()
         await application.shutdown()
+        await application.bot.shutdown()  # its HTTP clients, where getMe never succeeded
         inference.shutdown()
         await fetcher.close()
         logger.info("bot stopped")

@@ -48,10 +48,19 @@ def build_web_app(
 
 
 async def health(request: web.Request) -> web.Response:
-    """Up, with the model loaded: what Docker's HEALTHCHECK and Heroku look at."""
+    """Up, with the model loaded: what Docker's HEALTHCHECK and Heroku look at.
+
+    The status is "starting" until Telegram has been reached and updates flow, "ok" from then on; the
+    web API answers meanwhile, so the HTTP status stays 200.
+    """
     inference = request.app[INFERENCE]
+    running = request.app[TELEGRAM_APP].running
     return web.json_response(
-        {"status": "ok", "model": inference.classifier.name, "queue_depth": inference.queue_depth}
+        {
+            "status": "ok" if running else "starting",
+            "model": inference.classifier.name,
+            "queue_depth": inference.queue_depth,
+        }
     )
 
 

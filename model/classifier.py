@@ -10,9 +10,11 @@ import torch
 
 from model.compat import ensure_torchvision_importable
 from model.decoding import decode_image
+from model.engine import Forward, fast_forward
 from model.folding import fold_batch_norms
 from model.imagenet import snake_evidence, split_logits
 from model.policy import Thresholds, decide
+from model.transforms import UnknownPipeline, ValidationTransform
 from model.verdict import CLASSES, Verdict
 
 ensure_torchvision_importable()
@@ -37,9 +39,10 @@ class Classifier:
     """A loaded learner plus the safety thresholds; `classify` is safe to call from any thread.
 
     We run the learner's own validation transforms and model directly instead of `Learner.predict`,
-    which mutates shared learner state and breaks when threads call it at once. The forward pass is
-    serialised by a lock (on 2 cores parallel forwards only fight over the same cores); decoding,
-    the expensive part for big photos, runs outside it.
+    which mutates shared learner state and breaks when threads call it at once: the transforms in
+    plain PIL and numpy where they are the usual ones (model/transforms.py), the network through ONNX
+    Runtime (model/engine.py). The forward pass is serialised by a lock (on 2 cores parallel forwards
+    only fight over the same cores); decoding, the expensive part for big photos, runs outside it.
     """
 
     learner: Learner
@@ -61,8 +64,17 @@ class Classifier:
         resize = next(t for t in validation.after_item.fs if hasattr(t, "size"))
         self.input_size = max(resize.size)
         fold_batch_norms(self.learner.model)
-        # Channels-last is the layout oneDNN's CPU convolutions want: ~7% less time per photo.
-        self.learner.model.to(memory_format=torch.channels_last)
+        self.forward: Forward = fast_forward(self.learner.model, self.input_size)
+        try:
+            self._transform = ValidationTransform.from_dataloader(validation)
+        except UnknownPipeline:
+            self._transform = self._fastai_transform
+
+    def use_threads(self, threads: int) -> None:
+        """Run the forward pass on `threads` threads (PyTorch's and the engine's)."""
+        torch.set_num_threads(threads)
+        if hasattr(self.forward, "with_threads"):
+            self.forward = self.forward.with_threads(threads)
 
     def classify(self, data: bytes) -> Verdict:
         """Classify the photo in `data`; raises `UnreadableImage` for anything that is not one."""
@@ -80,14 +92,19 @@ class Classifier:
 
     def scores(self, image) -> tuple[torch.Tensor, float | None]:
         """The softmax over the vocabulary and the ImageNet head's snake probability (model/imagenet.py)."""
-        dataloader = self.learner.dls.valid
-        item = dataloader.after_item(PILImage(image))
+        batch = self._transform(image)
         with self._lock, torch.inference_mode():
-            batch = dataloader.after_batch(item[None]).contiguous(memory_format=torch.channels_last)
-            logits = self.learner.model(batch)
+            logits = self.forward(batch)
         classes, imagenet = split_logits(logits[0], len(self._vocab))
         evidence = None if imagenet is None else float(snake_evidence(imagenet))
         return torch.softmax(classes.float(), dim=0), evidence
+
+    def _fastai_transform(self, image) -> torch.Tensor:
+        """The learner's validation pipeline run by fastai, for pipelines model/transforms.py doesn't know."""
+        dataloader = self.learner.dls.valid
+        item = dataloader.after_item(PILImage(image))
+        with self._lock:
+            return dataloader.after_batch(item[None])
 
 
 def load_classifier(path: Path | str = DEFAULT_MODEL_PATH) -> Classifier:

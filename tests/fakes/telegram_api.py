@@ -2,7 +2,8 @@
 
 It speaks the few methods the bot uses (getMe, getUpdates, setWebhook, deleteWebhook, sendMessage,
 sendChatAction, getFile and file downloads) with the request and response shapes of the real API,
-and records what the bot sent so tests can read the replies.
+and records what the bot sent so tests can read the replies. Faults can be asked for: 429s, stalled
+calls, calls dropped as if Telegram were out of reach.
 """
 
 import asyncio
@@ -62,6 +63,8 @@ class FakeTelegram:
     """method -> retry_after seconds to answer its next calls with (a 429 each), in order."""
     stalled: dict[str, list[float]] = field(default_factory=dict)
     """method -> seconds to hang its next calls for before failing them unrecorded (a lost request)."""
+    unreachable: dict[str, int] = field(default_factory=dict)
+    """method -> how many of its next calls to drop without a word, as a network with no route does."""
 
     def __post_init__(self) -> None:
         self._update_ids = itertools.count(1)
@@ -85,6 +88,10 @@ class FakeTelegram:
     def stall(self, method: str, count: int, seconds: float) -> None:
         """Hang the next `count` calls of `method` for `seconds`, then fail them without acting on them."""
         self.stalled.setdefault(method, []).extend([seconds] * count)
+
+    def refuse(self, method: str, count: int) -> None:
+        """Drop the connection of the next `count` calls of `method` unanswered; later calls are served."""
+        self.unreachable[method] = self.unreachable.get(method, 0) + count
 
     # The users' side -------------------------------------------------------------------------------
 
@@ -180,6 +187,10 @@ class FakeTelegram:
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
         method = request.match_info["method"]
+        if self.unreachable.get(method):
+            self.unreachable[method] -= 1
+            request.transport.abort()
+            return web.Response(status=599)  # never reaches the bot: the connection is gone
         self.calls.append(method)
         params = await _parameters(request)
         if self.rate_limited.get(method):

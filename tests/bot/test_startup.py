@@ -1,0 +1,88 @@
+"""Start-up when Telegram is out of reach (waited out) or refuses the token (one line, exit code 2)."""
+
+import asyncio
+import logging
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.server import running_bot
+from bot.settings import Settings
+from bot.startup import TokenRejected, pauses
+from model import Classifier
+from tests.bot.conftest import PRIVATE_CHAT, free_port, settings_for
+from tests.bot.test_process import run_bot
+from tests.fakes.telegram_api import FakeTelegram
+from tests.tiny_model import photo_bytes
+
+
+async def health_statuses(settings: Settings, seen: list[str]) -> None:
+    """Poll /healthz, noting each status, until it says "ok"."""
+    url = f"http://127.0.0.1:{settings.port}/healthz"
+    async with aiohttp.ClientSession() as session:
+        while not seen or seen[-1] != "ok":
+            try:
+                async with session.get(url) as response:
+                    seen.append((await response.json())["status"])
+            except aiohttp.ClientConnectionError:
+                pass  # not listening yet
+            await asyncio.sleep(0.05)
+
+
+def test_pauses_double_up_to_a_cap() -> None:
+    generator = pauses(first=1, most=30)
+    assert [next(generator) for _ in range(8)] == [1, 2, 4, 8, 16, 30, 30, 30]
+
+
+async def test_unreachable_telegram_is_waited_out_while_health_says_starting(
+    telegram: FakeTelegram, tiny_classifier: Classifier, caplog: pytest.LogCaptureFixture
+) -> None:
+    telegram.refuse("getMe", 2)
+    settings = settings_for(telegram, "polling")
+    seen: list[str] = []
+    watcher = asyncio.create_task(health_statuses(settings, seen))
+    with caplog.at_level(logging.WARNING, logger="bot.startup"):
+        async with running_bot(settings, tiny_classifier):
+            message = telegram.photo_message(PRIVATE_CHAT, photo_bytes("coral_snake", seed=12))
+            await telegram.queue_update(telegram.update_for(message))
+            reply = await telegram.replies_to(message["message_id"])
+            await asyncio.wait_for(watcher, 10)
+    assert "coral snake" in reply.visible_text
+    assert seen[0] == "starting" and seen[-1] == "ok"
+    lines = [record.getMessage() for record in caplog.records if record.name == "bot.startup"]
+    assert len(lines) == 2
+    assert lines[0].startswith(f"cannot reach Telegram at {settings.telegram_api_base_url} (")
+    assert lines[0].endswith("next attempt in 1 s") and lines[1].endswith("next attempt in 2 s")
+
+
+async def test_rejected_token_raises_token_rejected(
+    telegram: FakeTelegram, tiny_classifier: Classifier
+) -> None:
+    settings = settings_for(telegram, "polling", TELEGRAM_BOT_TOKEN="999:not-the-token")
+    with pytest.raises(TokenRejected):
+        async with running_bot(settings, tiny_classifier):
+            pass
+    assert telegram.sent == []
+
+
+async def test_rejected_token_is_one_line_and_exit_code_2(
+    telegram: FakeTelegram, tiny_model_path: Path
+) -> None:
+    base = telegram.base.rstrip("/")
+    process = await run_bot(
+        {
+            "TELEGRAM_BOT_TOKEN": "999:not-the-token",
+            "MODEL_PATH": str(tiny_model_path),
+            "PORT": str(free_port()),
+            "TELEGRAM_API_BASE_URL": f"{base}/bot",
+            "TELEGRAM_FILE_BASE_URL": f"{base}/file/bot",
+        }
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), 120)
+    log = stderr.decode()
+    assert process.returncode == 2, log
+    assert log.strip().splitlines()[-1] == (
+        "error: Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the token again from @BotFather"
+    )
+    assert "Traceback" not in log and "Unclosed" not in log and "not-the-token" not in log
