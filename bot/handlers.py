@@ -9,6 +9,7 @@ import logging
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
+from gettext import NullTranslations
 from html import escape
 
 from telegram import Message, MessageEntity, PhotoSize, Update
@@ -18,8 +19,9 @@ from telegram.ext import ContextTypes
 
 from bot.images import ImageFetcher, ImageFetchError, download_telegram_file, first_link
 from bot.inference import Overloaded
+from bot.language_choice import translations_of
 from bot.metrics import ObservedInference
-from bot.replies import BUSY, FAILED, HELP, NOT_AN_IMAGE, NOTHING_TO_CHECK, reply_for
+from bot.replies import busy, failed, help_text, image_error, not_an_image, nothing_to_check, reply_for
 from model import UnreadableImage
 
 logger = logging.getLogger(__name__)
@@ -43,31 +45,34 @@ class NoImage(Exception):
 
 async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start and /help: what the bot does, how to use it in a group, and its limits."""
-    await update.effective_message.reply_html(HELP, do_quote=False)
+    await update.effective_message.reply_html(help_text(translations_of(update, context)), do_quote=False)
 
 
 async def check_own_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A photo, image file or link (with a caption command or mention in groups): check it."""
     message = update.effective_message
-    await answer_with_verdict(message, message, context)
+    await answer_with_verdict(message, message, context, translations_of(update, context))
 
 
 async def check_replied_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/snake or /identify: check the link given with it, or the photo or link it replies to."""
     message = update.effective_message
+    translations = translations_of(update, context)
     target = message if first_link(_links(message)) else message.reply_to_message
     if target is None or not carries_image(target):
-        await message.reply_text(NOTHING_TO_CHECK, do_quote=True)
+        await message.reply_text(nothing_to_check(translations), do_quote=True)
         return
-    await answer_with_verdict(message, target, context)
+    await answer_with_verdict(message, target, context, translations)
 
 
 async def hint_not_an_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Anything else in a private chat (a PDF, a voice message, a sticker): one short hint."""
-    await update.effective_message.reply_text(NOT_AN_IMAGE, do_quote=True)
+    await update.effective_message.reply_text(not_an_image(translations_of(update, context)), do_quote=True)
 
 
-async def answer_with_verdict(request: Message, source: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def answer_with_verdict(
+    request: Message, source: Message, context: ContextTypes.DEFAULT_TYPE, translations: NullTranslations
+) -> None:
     """Classify the image in `source` and answer `request` with the verdict or a clear reason why not."""
     services: Services = context.bot_data[SERVICES]
     context.application.create_task(show_typing(request))  # never delays or fails the answer
@@ -75,13 +80,13 @@ async def answer_with_verdict(request: Message, source: Message, context: Contex
         min_side = services.inference.classifier.input_size
         data = await image_bytes(source, context, services.fetcher, min_side)
         verdict = await services.inference.classify(data)
-        text = reply_for(verdict).as_html()
+        text = reply_for(verdict, translations).as_html()
     except (ImageFetchError, UnreadableImage) as error:
-        text = escape(str(error), quote=False)
+        text = escape(image_error(error, translations), quote=False)
     except NoImage:
-        text = NOT_AN_IMAGE
+        text = not_an_image(translations)
     except Overloaded:
-        text = BUSY
+        text = busy(translations)
     await request.reply_html(text, do_quote=True)
 
 
@@ -148,4 +153,4 @@ async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
     details = "".join(traceback.format_exception(error)) if error is not None else "no exception"
     logger.error("update %s failed: %s", update_id, details.replace(context.bot.token, "<token>").rstrip())
     if isinstance(update, Update) and update.effective_message is not None:
-        await update.effective_message.reply_text(FAILED, do_quote=True)
+        await update.effective_message.reply_text(failed(translations_of(update, context)), do_quote=True)

@@ -13,12 +13,16 @@ from bot.handlers import Services
 from bot.images import ImageFetcher
 from bot.inference import InferenceService
 from bot.metrics import Metrics, ObservedInference
+from bot.profile import describe_bot
 from bot.settings import Settings
 from bot.telegram import build_application
 from bot.web import build_web_app
 from model import Classifier
 
 logger = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "callback_query"]
+"""Messages, and presses of the bot's inline buttons (/language)."""
 
 
 @asynccontextmanager
@@ -36,6 +40,7 @@ async def running_bot(settings: Settings, classifier: Classifier) -> AsyncIterat
     await application.initialize()
     try:
         await application.start()
+        await describe_bot(application.bot)
         await runner.setup()
         await web.TCPSite(runner, port=settings.port).start()  # listening before Telegram is told the URL
         await _start_receiving_updates(settings, application)
@@ -56,10 +61,10 @@ async def running_bot(settings: Settings, classifier: Classifier) -> AsyncIterat
 async def _start_receiving_updates(settings: Settings, application: Application) -> None:
     if settings.bot_mode == "webhook":
         await application.bot.set_webhook(
-            url=settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=["message"]
+            url=settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES
         )
     else:
-        await application.updater.start_polling(allowed_updates=["message"])
+        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
 
 
 async def serve_until_stopped(settings: Settings, classifier: Classifier) -> None:
