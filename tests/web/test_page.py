@@ -20,21 +20,35 @@ pytestmark = pytest.mark.skipif(
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[object]:
+def start_browser(profile: Path, accept_language: str = "en-US,en") -> object:
+    """Headless Chromium whose requests carry `accept_language`, as a browser set to it would send."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
+    options.add_experimental_option("prefs", {"intl.accept_languages": accept_language})
     options.binary_location = CHROMIUM
     for flag in (
         "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--window-size=412,1100", f"--user-data-dir={tmp_path / 'profile'}",
+        "--no-first-run", "--window-size=412,1100", f"--user-data-dir={profile}",
     ):  # fmt: skip
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[object]:
+    driver = start_browser(tmp_path / "profile")
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def spanish_browser(tmp_path: Path) -> Iterator[object]:
+    driver = start_browser(tmp_path / "profile-es", accept_language="es-MX,es")
     yield driver
     driver.quit()
 
@@ -60,15 +74,32 @@ def read_result(driver) -> dict[str, object]:
     }
 
 
-def upload_photo(driver, base: str, photo: Path) -> dict[str, object]:
+def upload_photo(driver, base: str, photo: Path, screenshot: str = "page-upload.png") -> dict[str, object]:
     from selenium.webdriver.common.by import By
 
     driver.get(base + "/")
     driver.find_element(By.ID, "file").send_keys(str(photo))
     result = read_result(driver)
+    result["lang"] = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+    result["names"] = [
+        cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "#probabilities td:first-child")
+    ]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(SCREENSHOTS / "page-upload.png"))
+    driver.save_screenshot(str(SCREENSHOTS / screenshot))
     return result
+
+
+def switch_language(driver, code: str) -> str:
+    """Click the page's language switch; the lead paragraph in the new language."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.find_element(By.CSS_SELECTOR, f'nav.languages a[hreflang="{code}"]').click()
+    WebDriverWait(driver, 30).until(
+        expected_conditions.text_to_be_present_in_element_attribute((By.TAG_NAME, "html"), "lang", code)
+    )
+    return driver.find_element(By.CSS_SELECTOR, "p.lead").text
 
 
 def paste_link(driver, base: str, link: str) -> dict[str, object]:
@@ -102,3 +133,22 @@ async def test_paste_a_link_and_see_the_verdict(make_client: ApiClientFactory, b
         result = await asyncio.to_thread(paste_link, browser, base, f"{host}/sky.jpg")
     assert result["verdict"] == "No snake found in this photo"
     assert result["error"] == ""
+
+
+async def test_the_page_in_spanish_follows_the_browser_and_switches(
+    make_client: ApiClientFactory, spanish_browser: object, tmp_path: Path
+) -> None:
+    client = await make_client()
+    photo = tmp_path / "coralillo.jpg"
+    draw_photo("coral_snake", seed=40).save(photo)
+    base = str(client.make_url("")).rstrip("/")
+    result = await asyncio.to_thread(upload_photo, spanish_browser, base, photo, "page-upload-es.png")
+    assert result["lang"] == "es"
+    assert result["verdict"] == "Probablemente un coralillo venenoso"
+    assert "nunca toques ni manipules" in str(result["caveat"]) and "911 en México" in str(result["caveat"])
+    assert "Coralillo" in result["names"] and "Falsa coralillo (inofensiva)" in result["names"]
+    assert (SCREENSHOTS / "page-upload-es.png").stat().st_size > 10_000
+    lead = await asyncio.to_thread(switch_language, spanish_browser, "en")
+    assert lead.startswith("Is the banded snake in your photo")
+    lead = await asyncio.to_thread(switch_language, spanish_browser, "es")
+    assert lead.startswith("¿La serpiente con anillos de tu foto")
