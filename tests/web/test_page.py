@@ -74,7 +74,7 @@ def read_result(driver) -> dict[str, object]:
     }
 
 
-def upload_photo(driver, base: str, photo: Path, screenshot: str = "page-upload.png") -> dict[str, object]:
+def upload_photo(driver, base: str, photo: Path, screenshot: str) -> dict[str, object]:
     from selenium.webdriver.common.by import By
 
     driver.get(base + "/")
@@ -111,13 +111,21 @@ def paste_link(driver, base: str, link: str) -> dict[str, object]:
     return read_result(driver)
 
 
+async def upload_a_coral_snake(
+    make_client: ApiClientFactory, driver: object, folder: Path, screenshot: str
+) -> dict[str, object]:
+    """Serve the page, upload a drawn coral snake in `driver` and read the result."""
+    client = await make_client()
+    photo = folder / "coral.jpg"
+    draw_photo("coral_snake", seed=40).save(photo)
+    base = str(client.make_url("")).rstrip("/")
+    return await asyncio.to_thread(upload_photo, driver, base, photo, screenshot)
+
+
 async def test_upload_a_photo_and_see_the_verdict(
     make_client: ApiClientFactory, browser: object, tmp_path: Path
 ) -> None:
-    client = await make_client()
-    photo = tmp_path / "coral.jpg"
-    draw_photo("coral_snake", seed=40).save(photo)
-    result = await asyncio.to_thread(upload_photo, browser, str(client.make_url("")).rstrip("/"), photo)
+    result = await upload_a_coral_snake(make_client, browser, tmp_path, "page-upload.png")
     assert result["class"] == "coral_snake"
     assert result["verdict"] == "Likely a venomous coral snake"
     assert "width:" in str(result["bar"]).replace(" ", "") and "%" in str(result["bar"])
@@ -138,15 +146,11 @@ async def test_paste_a_link_and_see_the_verdict(make_client: ApiClientFactory, b
 async def test_the_page_in_spanish_follows_the_browser_and_switches(
     make_client: ApiClientFactory, spanish_browser: object, tmp_path: Path
 ) -> None:
-    client = await make_client()
-    photo = tmp_path / "coralillo.jpg"
-    draw_photo("coral_snake", seed=40).save(photo)
-    base = str(client.make_url("")).rstrip("/")
-    result = await asyncio.to_thread(upload_photo, spanish_browser, base, photo, "page-upload-es.png")
-    assert result["lang"] == "es"
-    assert result["verdict"] == "Probablemente un coralillo venenoso"
-    assert "nunca toques ni manipules" in str(result["caveat"]) and "911 en México" in str(result["caveat"])
-    assert "Coralillo" in result["names"] and "Falsa coralillo (inofensiva)" in result["names"]
+    result = await upload_a_coral_snake(make_client, spanish_browser, tmp_path, "page-upload-es.png")
+    assert (result["lang"], result["verdict"]) == ("es", "Probablemente un coralillo venenoso")
+    caveat = str(result["caveat"])
+    assert "nunca toques ni manipules" in caveat and "911 en México" in caveat
+    assert {"Coralillo", "Falsa coralillo (inofensiva)"} <= set(result["names"])
     assert (SCREENSHOTS / "page-upload-es.png").stat().st_size > 10_000
     lead = await asyncio.to_thread(switch_language, spanish_browser, "en")
     assert lead.startswith("Is the banded snake in your photo")
