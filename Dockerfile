@@ -78,7 +78,8 @@ COPY . .
 # The project itself, editable, from pyproject.toml (whose versions are pinned there, not here).
 # hadolint ignore=DL3013
 RUN python -m ensurepip \
-    && python -m pip install --no-cache-dir ${TORCH_INDEX_URL:+--extra-index-url "$TORCH_INDEX_URL"} -e ".[train,dev]"
+    && python -m pip install --no-cache-dir ${TORCH_INDEX_URL:+--extra-index-url "$TORCH_INDEX_URL"} -e ".[train,dev]" \
+    && pybabel compile --domain messages --directory bot/locales
 CMD ["bash"]
 
 
@@ -96,9 +97,11 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY bot/ bot/
 COPY model/ model/
-# Bytecode for the bot, and for the standard library modules it imports (the base image ships none):
-# the bot's user cannot write it, so without it every start would compile them again.
-RUN PYTHONDONTWRITEBYTECODE='' python -c 'import bot.__main__' && python -m compileall -q bot model
+# The translations compiled from their .po files (compiled catalogs are never committed). Bytecode for
+# the bot, and for the standard library modules it imports (the base image ships none): the bot's user
+# cannot write it, so without it every start would compile them again.
+RUN pybabel compile --domain messages --directory bot/locales \
+    && PYTHONDONTWRITEBYTECODE='' python -c 'import bot.__main__' && python -m compileall -q bot model
 USER 10001:10001
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \

@@ -6,14 +6,29 @@ PYTHON := $(VENV)/bin/python
 TORCH_INDEX_URL ?=
 PIP_INSTALL := $(PYTHON) -m pip install --quiet $(if $(TORCH_INDEX_URL),--extra-index-url $(TORCH_INDEX_URL))
 
-.PHONY: install run test lint
-install: $(VENV)/.installed
+LOCALES := bot/locales
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po))
+
+.PHONY: install run test lint translations
+install: $(VENV)/.installed $(CATALOGS)
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PIP_INSTALL) torch==2.13.0
 	$(PIP_INSTALL) -e ".[train,dev]"
 	touch $@
+
+# Compiled translations, never committed: built again whenever their .po file changes.
+$(LOCALES)/%/LC_MESSAGES/messages.mo: $(LOCALES)/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --domain messages --input-file $< --output-file $@
+
+# After changing the words users read: every message id in the code into each .po file, for translators.
+translations: install
+	mkdir -p build
+	$(VENV)/bin/pybabel extract --project "Coral Snake Check" --add-comments Translators: \
+		--add-location file --sort-output --output-file build/messages.pot bot model
+	$(VENV)/bin/pybabel update --domain messages --input-file build/messages.pot --output-dir $(LOCALES) \
+		--ignore-obsolete
 
 run: install
 	$(PYTHON) -OO -m bot

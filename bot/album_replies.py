@@ -20,7 +20,7 @@ def album_reply(
     lines = [photo_line(number, outcome, translations) for number, outcome in enumerate(outcomes, 1)]
     if album is None:
         return "\n".join([escape(_("I couldn't check any of these photos."), quote=False), *lines])
-    reply = reply_for(album.combined)
+    reply = reply_for(album.combined, translations)
     checked = sum(isinstance(outcome, Verdict) for outcome in outcomes)
     summary = translations.ngettext(
         "I checked {count} photo of this album.",
@@ -40,7 +40,9 @@ def album_reply(
 def photo_line(number: int, outcome: Outcome, translations: gettext.NullTranslations) -> str:
     if isinstance(outcome, Verdict):
         line = translations.gettext("Photo {number}: {headline} ({percent} model confidence).").format(
-            number=number, headline=reply_for(outcome).verdict, percent=f"{outcome.confidence:.0%}"
+            number=number,
+            headline=reply_for(outcome, translations).verdict,
+            percent=f"{outcome.confidence:.0%}",
         )
     else:
         line = translations.gettext("Photo {number}: {reason}").format(number=number, reason=outcome)

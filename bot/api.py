@@ -1,17 +1,22 @@
 """The public JSON API, `POST /api/v1/classify`: the bot's guarded fetch and executor, over HTTP.
 
 Errors are JSON `{"error": {"code", "message"}}` with the status that says what went wrong:
-400 not an image, 401 missing key, 413 too large, 415 wrong type, 422 bad link, 429 too many requests,
-503 overloaded.
+400 not an image (or an unknown `lang`), 401 missing key, 413 too large, 415 wrong type, 422 bad link,
+429 too many requests, 503 overloaded.
+
+The words (`verdict`, `confidence_text`, `caveat`, and the messages about the image or link) are in the
+language asked by `?lang=` or else by Accept-Language; labels are the same in every language.
 """
 
 import hmac
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable
+from gettext import NullTranslations
 
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
+from bot.i18n import LANGUAGES, language_of_request, translations_for
 from bot.images import (
     CHUNK_BYTES,
     IMAGE_CONTENT_TYPES,
@@ -24,7 +29,7 @@ from bot.images import (
 from bot.inference import Overloaded
 from bot.metrics import ObservedInference
 from bot.ratelimit import RateLimiter
-from bot.replies import BUSY, reply_for
+from bot.replies import BUSY_RETRY_MINUTES, busy, image_error, reply_for
 from bot.settings import Settings
 from model import UnreadableImage, Verdict
 
@@ -74,20 +79,29 @@ async def api_errors_as_json(request: web.Request, handler: Handler) -> web.Stre
 async def classify(request: web.Request) -> web.Response:
     """Classify an uploaded photo (multipart `file`) or the image at a link (JSON `{"url": ...}`)."""
     _check_access(request)
-    data = await _image_bytes(request)
+    language = _language(request)
+    translations = translations_for(language)
+    data = await _image_bytes(request, translations)
     inference = request.app[API_INFERENCE]
     try:
         verdict = await inference.classify(data)
     except UnreadableImage as error:
-        raise ApiError(400, "not_an_image", str(error)) from error
+        raise ApiError(400, "not_an_image", image_error(error, translations)) from error
     except Overloaded as error:
-        raise ApiError(503, "overloaded", BUSY, {"Retry-After": "60"}) from error
-    return web.json_response(classification(verdict, inference.classifier.name, inference.classifier.version))
+        retry_after = str(BUSY_RETRY_MINUTES * 60)
+        raise ApiError(503, "overloaded", busy(translations), {"Retry-After": retry_after}) from error
+    classifier = inference.classifier
+    return web.json_response(
+        classification(verdict, classifier.name, classifier.version, translations),
+        headers={"Content-Language": language, "Vary": "Accept-Language"},
+    )
 
 
-def classification(verdict: Verdict, model_name: str, model_version: str) -> dict[str, object]:
+def classification(
+    verdict: Verdict, model_name: str, model_version: str, translations: NullTranslations
+) -> dict[str, object]:
     """The API's answer: the label, the bot's words for it, and every class probability, highest first."""
-    reply = reply_for(verdict)
+    reply = reply_for(verdict, translations)
     return {
         "label": verdict.label,
         "best_guess": verdict.best_guess,
@@ -125,13 +139,20 @@ def client_address(request: web.Request, trust_proxy: bool) -> str:
     return request.remote or "unknown"
 
 
-async def _image_bytes(request: web.Request) -> bytes:
+def _language(request: web.Request) -> str:
+    asked = request.query.get("lang")
+    if asked is not None and asked not in LANGUAGES:
+        raise ApiError(400, "bad_language", f"lang must be one of: {', '.join(LANGUAGES)}.")
+    return language_of_request(asked, request.headers.get("Accept-Language", ""))
+
+
+async def _image_bytes(request: web.Request, translations: NullTranslations) -> bytes:
     if (request.content_length or 0) > MAX_IMAGE_BYTES + MULTIPART_OVERHEAD:
         raise _too_large()
     if request.content_type == "multipart/form-data":
         return await _uploaded_file(request)
     if request.content_type == "application/json":
-        return await _linked_image(request)
+        return await _linked_image(request, translations)
     raise ApiError(
         415, "unsupported_media_type", "Send multipart/form-data with a 'file', or JSON {\"url\": ...}."
     )
@@ -164,7 +185,7 @@ async def _chunks_of(part: BodyPartReader) -> AsyncIterator[bytes]:
         yield chunk
 
 
-async def _linked_image(request: web.Request) -> bytes:
+async def _linked_image(request: web.Request, translations: NullTranslations) -> bytes:
     try:
         payload = await request.json()
     except ValueError as error:
@@ -177,7 +198,7 @@ async def _linked_image(request: web.Request) -> bytes:
     except ImageTooLarge as error:
         raise _too_large() from error
     except ImageFetchError as error:
-        raise ApiError(422, "bad_url", str(error)) from error
+        raise ApiError(422, "bad_url", image_error(error, translations)) from error
 
 
 def _too_large() -> ApiError:

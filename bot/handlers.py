@@ -5,11 +5,11 @@ In groups the bot keeps Telegram's default privacy mode and speaks only when ask
 the bot's @name. In a private chat every photo, image file and image link is checked.
 """
 
-import gettext
 import logging
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from gettext import NullTranslations
 from html import escape
 
 from telegram import Message, MessageEntity, PhotoSize, Update
@@ -21,8 +21,9 @@ from bot.album_replies import album_reply, seen_alone_note
 from bot.albums import AlbumCollector, Outcome
 from bot.images import ImageFetcher, ImageFetchError, download_telegram_file, first_link
 from bot.inference import Overloaded
+from bot.language_choice import translations_of
 from bot.metrics import ObservedInference
-from bot.replies import BUSY, FAILED, HELP, NOT_AN_IMAGE, NOTHING_TO_CHECK, reply_for
+from bot.replies import busy, failed, help_text, image_error, not_an_image, nothing_to_check, reply_for
 from model import UnreadableImage, Verdict
 from model.albums import combine
 
@@ -48,7 +49,7 @@ class NoImage(Exception):
 
 async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start and /help: what the bot does, how to use it in a group, and its limits."""
-    await update.effective_message.reply_html(HELP, do_quote=False)
+    await update.effective_message.reply_html(help_text(translations_of(update, context)), do_quote=False)
 
 
 async def check_own_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -58,51 +59,65 @@ async def check_own_image(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     bot only the captioned photo of an album, and the answer says so.
     """
     message = update.effective_message
+    translations = translations_of(update, context)
     if message.media_group_id is None:
-        await answer_with_verdict(message, message, context)
+        await answer_with_verdict(message, message, context, translations)
     elif message.chat.type == ChatType.PRIVATE:
-        await answer_album(message, context)
+        await answer_album(message, context, translations)
     else:
-        await answer_with_verdict(message, message, context, note=seen_alone_note(gettext.NullTranslations()))
+        note = seen_alone_note(translations)
+        await answer_with_verdict(message, message, context, translations, note=note)
 
 
 async def check_replied_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/snake or /identify: check the link given with it, or the photo or link it replies to."""
     message = update.effective_message
+    translations = translations_of(update, context)
     target = message if first_link(_links(message)) else message.reply_to_message
     if target is None or not carries_image(target):
-        await message.reply_text(NOTHING_TO_CHECK, do_quote=True)
+        await message.reply_text(nothing_to_check(translations), do_quote=True)
         return
-    await answer_with_verdict(message, target, context)
+    await answer_with_verdict(message, target, context, translations)
 
 
 async def hint_not_an_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Anything else in a private chat (a PDF, a voice message, a sticker): one short hint."""
-    await update.effective_message.reply_text(NOT_AN_IMAGE, do_quote=True)
+    await update.effective_message.reply_text(not_an_image(translations_of(update, context)), do_quote=True)
 
 
 async def answer_with_verdict(
-    request: Message, source: Message, context: ContextTypes.DEFAULT_TYPE, note: str = ""
+    request: Message,
+    source: Message,
+    context: ContextTypes.DEFAULT_TYPE,
+    translations: NullTranslations,
+    note: str = "",
 ) -> None:
     """Classify the image in `source` and answer `request` with the verdict or a clear reason why not."""
     context.application.create_task(show_typing(request))  # never delays or fails the answer
-    outcome = await check_image(source, context)
-    text = reply_for(outcome).as_html() if isinstance(outcome, Verdict) else escape(outcome, quote=False)
+    outcome = await check_image(source, context, translations)
+    if isinstance(outcome, Verdict):
+        text = reply_for(outcome, translations).as_html()
+    else:
+        text = escape(outcome, quote=False)
     await request.reply_html(f"{text}\n\n{note}" if note else text, do_quote=True)
 
 
-async def answer_album(message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def answer_album(
+    message: Message, context: ContextTypes.DEFAULT_TYPE, translations: NullTranslations
+) -> None:
     """One reply for all the photos of an album, from the handler of the photo that opened it."""
     services: Services = context.bot_data[SERVICES]
-    outcomes = await services.albums.gather(message, lambda photo: check_image(photo, context))
+    outcomes = await services.albums.gather(message, lambda photo: check_image(photo, context, translations))
     if not outcomes:
         return  # another photo's handler answers the album
     verdicts = [outcome for outcome in outcomes if isinstance(outcome, Verdict)]
     album = combine(verdicts, services.inference.classifier.thresholds) if verdicts else None
-    await message.reply_html(album_reply(outcomes, album, gettext.NullTranslations()), do_quote=True)
+    await message.reply_html(album_reply(outcomes, album, translations), do_quote=True)
 
 
-async def check_image(source: Message, context: ContextTypes.DEFAULT_TYPE) -> Outcome:
+async def check_image(
+    source: Message, context: ContextTypes.DEFAULT_TYPE, translations: NullTranslations
+) -> Outcome:
     """The verdict on the image in `source`, or the reason (plain text) why there is none."""
     services: Services = context.bot_data[SERVICES]
     try:
@@ -110,11 +125,11 @@ async def check_image(source: Message, context: ContextTypes.DEFAULT_TYPE) -> Ou
         data = await image_bytes(source, context, services.fetcher, min_side)
         return await services.inference.classify(data)
     except (ImageFetchError, UnreadableImage) as error:
-        return str(error)
+        return image_error(error, translations)
     except NoImage:
-        return NOT_AN_IMAGE
+        return not_an_image(translations)
     except Overloaded:
-        return BUSY
+        return busy(translations)
 
 
 async def show_typing(request: Message) -> None:
@@ -180,4 +195,4 @@ async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
     details = "".join(traceback.format_exception(error)) if error is not None else "no exception"
     logger.error("update %s failed: %s", update_id, details.replace(context.bot.token, "<token>").rstrip())
     if isinstance(update, Update) and update.effective_message is not None:
-        await update.effective_message.reply_text(FAILED, do_quote=True)
+        await update.effective_message.reply_text(failed(translations_of(update, context)), do_quote=True)

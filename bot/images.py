@@ -21,6 +21,7 @@ from telegram.error import NetworkError, TimedOut
 from yarl import URL
 
 from bot.retry import call_with_retries
+from model.words import N_
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 """Telegram's own limit on files a bot may download."""
@@ -37,12 +38,19 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class ImageFetchError(Exception):
-    """The image could not be had; the message is fit to show a user."""
+    """The image could not be had; the message, marked with N_, is fit to show a user once translated.
+
+    `message` is the English text with `{name}` placeholders that `values` fill (bot.replies.image_error).
+    """
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message.format(**values))
+        self.message, self.values = message, values
 
 
 class ImageTooLarge(ImageFetchError):
     def __init__(self) -> None:
-        super().__init__("That image is larger than 20 MB. Please send a smaller one.")
+        super().__init__(N_("That image is larger than 20 MB. Please send a smaller one."))
 
 
 class ForbiddenAddress(OSError):
@@ -117,11 +125,11 @@ class ImageFetcher:
         except aiohttp.ClientConnectorError as error:
             if isinstance(error.os_error, ForbiddenAddress):
                 raise _private_address() from error
-            raise ImageFetchError("I couldn't reach that link.") from error
+            raise ImageFetchError(N_("I couldn't reach that link.")) from error
         except TimeoutError as error:
-            raise ImageFetchError("That link took too long to answer.") from error
+            raise ImageFetchError(N_("That link took too long to answer.")) from error
         except (aiohttp.ClientError, ValueError) as error:
-            raise ImageFetchError("I couldn't download an image from that link.") from error
+            raise ImageFetchError(N_("I couldn't download an image from that link.")) from error
 
     async def _follow(self, url: URL) -> bytes:
         for _ in range(MAX_REDIRECTS + 1):
@@ -130,15 +138,15 @@ class ImageFetcher:
                     url = self._checked_url(str(url.join(URL(response.headers["Location"]))))
                     continue
                 return await self._read_image(response)
-        raise ImageFetchError("That link redirects too many times.")
+        raise ImageFetchError(N_("That link redirects too many times."))
 
     def _checked_url(self, link: str) -> URL:
         try:
             url = URL(link)
         except ValueError:
-            raise ImageFetchError("That doesn't look like a valid link.") from None
+            raise ImageFetchError(N_("That doesn't look like a valid link.")) from None
         if url.scheme not in ("http", "https") or not url.host:
-            raise ImageFetchError("Only http and https links to images are supported.")
+            raise ImageFetchError(N_("Only http and https links to images are supported."))
         host = url.host.strip("[]")
         if _is_ip_literal(host) and not is_public_address(host, self._allowed_networks):
             raise _private_address()
@@ -146,11 +154,14 @@ class ImageFetcher:
 
     async def _read_image(self, response: aiohttp.ClientResponse) -> bytes:
         if response.status != 200:
-            raise ImageFetchError(f"That link answered with an error ({response.status}).")
+            raise ImageFetchError(N_("That link answered with an error ({status})."), status=response.status)
         content_type = response.headers.get("Content-Type", "").lower()
         if not content_type.startswith(IMAGE_CONTENT_TYPES):
             raise ImageFetchError(
-                "That link leads to a web page, not an image. Send the photo itself or a direct image link."
+                N_(
+                    "That link leads to a web page, not an image. "
+                    "Send the photo itself or a direct image link."
+                )
             )
         if (response.content_length or 0) > self._max_bytes:
             raise ImageTooLarge()
@@ -187,7 +198,9 @@ def _is_ip_literal(host: str) -> bool:
 
 
 def _private_address() -> ImageFetchError:
-    return ImageFetchError("That link points to a private or internal address; I only fetch public images.")
+    return ImageFetchError(
+        N_("That link points to a private or internal address; I only fetch public images.")
+    )
 
 
 def first_link(entities: dict[Any, str]) -> str | None:

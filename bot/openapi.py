@@ -3,11 +3,13 @@
 from typing import Any
 
 from bot.api import CLASSIFY_PATH
+from bot.i18n import LANGUAGES
 from bot.settings import Settings
 from model import CLASSES, LABELS
 
 ERRORS = {
-    "400": "Not an image we can read, a broken form or one without `file`, or a body that is not JSON",
+    "400": "Not an image we can read, a broken form or one without `file`, a body that is not JSON, "
+    "or a `lang` we do not speak",
     "401": "The API key is missing or wrong (only when the server sets API_KEY)",
     "413": "The image is larger than 20 MB",
     "415": "The body is neither multipart/form-data nor JSON, or the file is not an image type",
@@ -42,7 +44,28 @@ def _classify_operation() -> dict[str, Any]:
     return {
         "operationId": "classify",
         "summary": "Classify a snake photo",
-        "description": "Upload a photo as multipart `file`, or send JSON with the `url` of an image.",
+        "description": (
+            "Upload a photo as multipart `file`, or send JSON with the `url` of an image. The words "
+            "(`verdict`, `confidence_text`, `caveat`, and error messages about the image or link) are in the "
+            "language asked by `lang`, else the first of ours in Accept-Language, else English; `label` "
+            "and the `probabilities` labels are the same in every language."
+        ),
+        "parameters": [
+            {
+                "name": "lang",
+                "in": "query",
+                "required": False,
+                "description": "The language of the words; wins over Accept-Language",
+                "schema": {"enum": list(LANGUAGES)},
+            },
+            {
+                "name": "Accept-Language",
+                "in": "header",
+                "required": False,
+                "description": "Used when `lang` is not given, e.g. `es-MX,es;q=0.9,en;q=0.8`",
+                "schema": {"type": "string"},
+            },
+        ],
         "requestBody": {
             "required": True,
             "content": {
@@ -72,6 +95,13 @@ def _classify_operation() -> dict[str, Any]:
         "responses": {
             "200": {
                 "description": "The verdict",
+                "headers": {
+                    "Content-Language": {
+                        "description": "The language of the words in the answer",
+                        "required": True,
+                        "schema": {"enum": list(LANGUAGES)},
+                    }
+                },
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Classification"}}},
             },
             **{
@@ -132,8 +162,11 @@ def _schemas() -> dict[str, Any]:
                 },
                 "best_guess": {"enum": list(CLASSES), "description": "The class the network ranks first"},
                 "confidence": {**probability, "description": "The network's probability for best_guess"},
-                "verdict": {"type": "string", "description": "The sentence the bot would say"},
-                "confidence_text": {"type": "string"},
+                "verdict": {
+                    "type": "string",
+                    "description": "The sentence the bot would say, in the answer's Content-Language",
+                },
+                "confidence_text": {"type": "string", "description": "The confidence, worded as an estimate"},
                 "caveat": {
                     "type": "string",
                     "description": "What to do: keep away, never handle, after a bite",

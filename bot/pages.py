@@ -1,25 +1,101 @@
-"""What people open in a browser: the photo page at `/`, the API docs at `/docs`, the OpenAPI JSON."""
+"""What people open in a browser: the photo page at `/`, the API docs at `/docs`, the OpenAPI JSON.
 
+The page speaks the browser's language (Accept-Language) unless `?lang=` asks for another, and links to
+itself in every language; it asks the API for its verdicts in the same language.
+"""
+
+import json
+import re
+from gettext import NullTranslations
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
+from bot.i18n import LANGUAGES, language_of_request, own_name, translations_for
+
 INDEX_HTML = Path(__file__).parent / "static" / "index.html"
+INDEX_TEMPLATE = web.AppKey("index_template", str)
 OPENAPI = web.AppKey("openapi", dict)
+PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 
 
 def add_pages(app: web.Application, openapi: dict[str, Any]) -> None:
     app[OPENAPI] = openapi
+    app[INDEX_TEMPLATE] = INDEX_HTML.read_text(encoding="utf-8")
     app.router.add_get("/", index)
     app.router.add_get("/openapi.json", openapi_json)
     app.router.add_get("/docs", docs)
 
 
-async def index(request: web.Request) -> web.FileResponse:
+async def index(request: web.Request) -> web.Response:
     """The page: choose, drop or link a photo and see the verdict."""
-    return web.FileResponse(INDEX_HTML)
+    language = language_of_request(request.query.get("lang"), request.headers.get("Accept-Language", ""))
+    return web.Response(
+        text=render_index(request.app[INDEX_TEMPLATE], language),
+        content_type="text/html",
+        headers={"Content-Language": language, "Vary": "Accept-Language"},
+    )
+
+
+def render_index(template: str, language: str) -> str:
+    """The page's template with every `{{name}}` filled in `language`; a name without words is an error."""
+    translations = translations_for(language)
+    values = {
+        **{name: escape(text) for name, text in _page_words(translations).items()},
+        "lang": language,
+        "language_switch": _language_switch(language),
+        "script_words": json.dumps(_script_words(translations), ensure_ascii=False).replace("<", "\\u003c"),
+    }
+    return PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
+
+
+def _page_words(translations: NullTranslations) -> dict[str, str]:
+    return {
+        "lead": translations.gettext(
+            "Is the banded snake in your photo a venomous coral snake or a harmless mimic? "
+            "Choose or drop a photo, or paste a link."
+        ),
+        "choose_photo": translations.gettext("Choose a photo"),
+        "or_drop_it": translations.gettext("or drop it here"),
+        "image_link": translations.gettext("Image link"),
+        "check_link": translations.gettext("Check link"),
+        "needs_key": translations.gettext("This server needs an API key:"),
+        "photo_you_sent": translations.gettext("The photo you sent"),
+        "footer": translations.gettext(
+            "A photo can fool any model: never handle a snake because of this answer. After a bite, call "
+            "emergency services (911 in the US and Mexico). Also on Telegram."
+        ),
+        "api_documentation": translations.gettext("API documentation"),
+    }
+
+
+def _script_words(translations: NullTranslations) -> dict[str, object]:
+    """The words the page's script shows: its status lines and the class names of the probability table."""
+    return {
+        "checking": translations.gettext("Checking…"),
+        "failed": translations.gettext("Something went wrong."),
+        "names": {
+            "coral_snake": translations.gettext("Coral snake"),
+            "kingsnake": translations.gettext("Harmless mimic"),
+            "other_snake": translations.gettext("Other snake"),
+            "no_snake": translations.gettext("No snake"),
+        },
+    }
+
+
+def _language_switch(current: str) -> str:
+    """A link to this page in each language, the current one marked."""
+    links = " ".join(
+        f'<a href="?lang={language}" hreflang="{language}" lang="{language}"'
+        f' title="{escape(own_name(language))}"'
+        + (' aria-current="true"' if language == current else "")
+        + f">{language.upper()}</a>"
+        for language in LANGUAGES
+    )
+    label = escape(translations_for(current).gettext("Language"))
+    return f'<nav class="languages" aria-label="{label}">{links}</nav>'
 
 
 async def openapi_json(request: web.Request) -> web.Response:

@@ -2,61 +2,20 @@
 
 The confidence is always worded as the model's estimate, never as a guarantee, and every verdict that
 involves a snake says what to do: keep away, never handle it, call emergency services after a bite.
+"Can't tell" never reads as reassurance: an uncertain verdict names no best guess, it says how to take
+a photo the bot can judge. Every sentence goes through `translations` (see bot/i18n.py).
 """
 
 from dataclasses import dataclass
+from gettext import NullTranslations
 from html import escape
 
-from model import Verdict
+from bot.images import ImageFetchError
+from model import UnreadableImage, Verdict
 
 BOT_NAME = "Coral Snake Check"
-AFTER_A_BITE = (
-    "After a bite: call emergency services (911 in the US and Mexico) at once, keep still and calm, "
-    "remove rings and tight clothing; don't cut, suck, ice or tie off the bite."
-)
-RHYME_LIMIT = '"Red touches yellow" only holds for North American coral snakes.'
-
-HEADLINES = {
-    "coral_snake": "Likely a venomous coral snake",
-    "kingsnake": "Likely a harmless scarlet kingsnake",
-    "other_snake": "A snake this bot cannot identify",
-    "no_snake": "No snake found in this photo",
-    "uncertain": "Can't tell from this photo: treat it as venomous",
-}
-CAVEATS = {
-    "coral_snake": f"Keep your distance and never handle it. {AFTER_A_BITE} {RHYME_LIMIT}",
-    "kingsnake": (
-        "A photo can fool any model: keep your distance anyway and never handle a wild snake. "
-        f"{AFTER_A_BITE} {RHYME_LIMIT}"
-    ),
-    "other_snake": (
-        "This bot only tells coral snakes from their kingsnake mimics; this snake may still be venomous. "
-        f"Keep your distance and never handle it. {AFTER_A_BITE}"
-    ),
-    "no_snake": "If you did see a snake, send a closer, sharper photo of it. Keep your distance meanwhile.",
-    "uncertain": f"Keep your distance and never handle it. {AFTER_A_BITE} {RHYME_LIMIT}",
-}
-GUESS_NAMES = {
-    "coral_snake": "coral snake",
-    "kingsnake": "scarlet kingsnake",
-    "other_snake": "another kind of snake",
-    "no_snake": "no snake",
-}
-
-HELP = (
-    f"<b>{BOT_NAME}</b> tells a venomous coral snake from its harmless look-alikes, such as the "
-    "scarlet kingsnake, in a photo.\n\n"
-    "<b>Private chat:</b> send a photo, an image file (JPEG, PNG, WebP, HEIC) or a link to an image.\n"
-    "<b>Groups:</b> reply <code>/snake</code> to a photo or image link, or send a photo with "
-    "<code>/snake</code> (or my @name) as its caption.\n\n"
-    "<b>Limits:</b> I only know coral snakes and kingsnakes of the southern US and Mexico; other snakes "
-    "come back as unidentified. A photo can fool me: never handle a snake because of my answer. "
-    "After a bite, call emergency services (911)."
-)
-NOT_AN_IMAGE = "Send me a photo of the snake (or an image file or image link), and I'll check it."
-NOTHING_TO_CHECK = "Reply /snake to a photo or image link, or send a photo with /snake as its caption."
-BUSY = "I'm busy with many photos right now. Please send yours again in a minute."
-FAILED = "Sorry, something went wrong while checking this photo. Please try again."
+BUSY_RETRY_MINUTES = 1
+"""How long a busy bot asks people (and API clients, in Retry-After) to wait."""
 
 
 @dataclass(frozen=True)
@@ -73,14 +32,122 @@ class Reply:
         )
 
 
-def reply_for(verdict: Verdict) -> Reply:
+def reply_for(verdict: Verdict, translations: NullTranslations) -> Reply:
     """The words for `verdict`."""
     percent = f"{verdict.confidence:.0%}"
     if verdict.label == "uncertain":
-        confidence = (
-            f"Best guess: {GUESS_NAMES[verdict.best_guess]} at {percent} model confidence, "
-            "not enough to be sure."
-        )
+        confidence = translations.gettext(
+            "The model's confidence ({percent}) is too low to tell what this is."
+        ).format(percent=percent)
     else:
-        confidence = f"Model confidence: {percent} (an estimate, not a guarantee)."
-    return Reply(verdict=HEADLINES[verdict.label], confidence=confidence, caveat=CAVEATS[verdict.label])
+        confidence = translations.gettext(
+            "Model confidence: {percent} (an estimate, not a guarantee)."
+        ).format(percent=percent)
+    return Reply(
+        verdict=headline(verdict.label, translations),
+        confidence=confidence,
+        caveat=" ".join(_caveat(verdict.label, translations)),
+    )
+
+
+def headline(label: str, translations: NullTranslations) -> str:
+    return {
+        "coral_snake": translations.gettext("Likely a venomous coral snake"),
+        "kingsnake": translations.gettext(
+            "Likely a harmless coral snake mimic (a kingsnake, milk snake or scarlet snake)"
+        ),
+        "other_snake": translations.gettext("A snake this bot cannot identify"),
+        "no_snake": translations.gettext("No snake found in this photo"),
+        "uncertain": translations.gettext("Can't tell from this photo: treat it as venomous"),
+    }[label]
+
+
+def _caveat(label: str, translations: NullTranslations) -> list[str]:
+    """The caveat's sentences: what to do about this verdict, then what to do after a bite."""
+    keep_away = translations.gettext("Keep your distance and never handle it.")
+    after_a_bite = translations.gettext(
+        "After a bite: call emergency services (911 in the US and Mexico) at once, keep still and calm, "
+        "remove rings and tight clothing; don't cut, suck, ice or tie off the bite."
+    )
+    rhyme_limit = translations.gettext('"Red touches yellow" only holds for North American coral snakes.')
+    if label == "no_snake":
+        return [
+            translations.gettext(
+                "If you did see a snake, send a closer, sharper photo of it. Keep your distance meanwhile."
+            )
+        ]
+    if label == "other_snake":
+        return [
+            translations.gettext(
+                "This bot only knows coral snakes and their banded mimics of the Americas; "
+                "this snake may still be venomous."
+            ),
+            keep_away,
+            after_a_bite,
+        ]
+    if label == "kingsnake":
+        return [
+            translations.gettext(
+                "A photo can fool any model: keep your distance anyway and never handle a wild snake."
+            ),
+            after_a_bite,
+            rhyme_limit,
+        ]
+    if label == "uncertain":
+        return [keep_away, better_photo_advice(translations), after_a_bite, rhyme_limit]
+    return [keep_away, after_a_bite, rhyme_limit]
+
+
+def better_photo_advice(translations: NullTranslations) -> str:
+    """What an uncertain photo lacks, and how to take one the bot can judge without going near."""
+    return translations.gettext(
+        "The photo doesn't show the bands and the head clearly enough. From a safe distance, zoom in "
+        "rather than get closer, and take a sharp photo in daylight with the bands and the head visible, "
+        "or send several photos."
+    )
+
+
+def help_text(translations: NullTranslations) -> str:
+    """/start and /help, in Telegram's HTML."""
+    return translations.gettext(
+        "<b>{bot_name}</b> tells a venomous coral snake from its harmless banded mimics (kingsnakes, milk "
+        "snakes, scarlet snakes) in a photo.\n\n"
+        "<b>Private chat:</b> send a photo, an image file (JPEG, PNG, WebP, HEIC) or a link to an image.\n"
+        "<b>Groups:</b> reply <code>/snake</code> to a photo or image link, or send a photo with "
+        "<code>/snake</code> (or my @name) as its caption.\n"
+        "<b>Language:</b> /language chooses the language I answer in.\n\n"
+        "<b>Limits:</b> I only know coral snakes and their banded mimics of the Americas; other snakes "
+        "come back as unidentified. A photo can fool me: never handle a snake because of my answer. "
+        "After a bite, call emergency services (911)."
+    ).format(bot_name=BOT_NAME)
+
+
+def not_an_image(translations: NullTranslations) -> str:
+    return translations.gettext(
+        "Send me a photo of the snake (or an image file or image link), and I'll check it."
+    )
+
+
+def nothing_to_check(translations: NullTranslations) -> str:
+    return translations.gettext(
+        "Reply /snake to a photo or image link, or send a photo with /snake as its caption."
+    )
+
+
+def busy(translations: NullTranslations) -> str:
+    return translations.ngettext(
+        "I'm busy with many photos right now. Please send yours again in {count} minute.",
+        "I'm busy with many photos right now. Please send yours again in {count} minutes.",
+        BUSY_RETRY_MINUTES,
+    ).format(count=BUSY_RETRY_MINUTES)
+
+
+def failed(translations: NullTranslations) -> str:
+    return translations.gettext("Sorry, something went wrong while checking this photo. Please try again.")
+
+
+def image_error(error: ImageFetchError | UnreadableImage, translations: NullTranslations) -> str:
+    """Why an image could not be had or read, in the user's words (the message was marked with N_)."""
+    if isinstance(error, ImageFetchError):
+        return translations.gettext(error.message).format(**error.values)
+    return translations.gettext(str(error))

@@ -13,6 +13,7 @@ from bot.handlers import Services
 from bot.images import ImageFetcher
 from bot.inference import InferenceService
 from bot.metrics import Metrics, ObservedInference
+from bot.profile import describe_bot
 from bot.settings import Settings
 from bot.startup import initialize_when_reachable
 from bot.telegram import build_application
@@ -20,6 +21,9 @@ from bot.web import build_web_app
 from model import Classifier
 
 logger = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "callback_query"]
+"""Messages, and presses of the bot's inline buttons (/language)."""
 
 
 @asynccontextmanager
@@ -40,6 +44,7 @@ async def running_bot(settings: Settings, classifier: Classifier) -> AsyncIterat
         await web.TCPSite(runner, port=settings.port).start()
         await initialize_when_reachable(application, settings.telegram_api_base_url)
         await application.start()
+        await describe_bot(application.bot)
         await _start_receiving_updates(settings, application)
         logger.info("@%s up: %s mode, port %d", application.bot.username, settings.bot_mode, settings.port)
         yield application
@@ -59,10 +64,10 @@ async def running_bot(settings: Settings, classifier: Classifier) -> AsyncIterat
 async def _start_receiving_updates(settings: Settings, application: Application) -> None:
     if settings.bot_mode == "webhook":
         await application.bot.set_webhook(
-            url=settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=["message"]
+            url=settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES
         )
     else:
-        await application.updater.start_polling(allowed_updates=["message"])
+        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
 
 
 async def serve_until_stopped(settings: Settings, classifier: Classifier) -> None:

@@ -6,10 +6,25 @@ from typing import Any
 
 from telegram import Message, MessageEntity
 from telegram.error import TimedOut
-from telegram.ext import AIORateLimiter, Application, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot import handlers
 from bot.handlers import SERVICES, Services
+from bot.language_choice import (
+    CHOICE_PATTERN,
+    LanguageChoices,
+    keep_language_choices,
+    language_commands,
+    offer_languages,
+    remember_language,
+)
 from bot.retry import call_with_retries
 from bot.settings import Settings
 
@@ -100,6 +115,7 @@ def build_application(settings: Settings, services: Services) -> Application:
         builder = builder.updater(None)
     application = builder.build()
     application.bot_data[SERVICES] = services
+    keep_language_choices(application, LanguageChoices())
     register_handlers(application)
     return application
 
@@ -110,6 +126,8 @@ def register_handlers(application: Application) -> None:
         [
             CommandHandler(["start", "help"], handlers.show_help),
             CommandHandler(list(SNAKE_COMMANDS), handlers.check_replied_image),
+            CommandHandler(language_commands(), offer_languages),
+            CallbackQueryHandler(remember_language, pattern=CHOICE_PATTERN),
             MessageHandler(ADDRESSED_IMAGE, handlers.check_own_image),
             MessageHandler(PRIVATE_IMAGE, handlers.check_own_image),
             MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, handlers.hint_not_an_image),

@@ -11,6 +11,8 @@ import io
 import pillow_heif
 from PIL import Image, UnidentifiedImageError
 
+from model.words import N_
+
 pillow_heif.register_heif_opener()  # iPhones send HEIC
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "HEIF")
@@ -37,7 +39,7 @@ REDUCIBLE_MODES = frozenset({"RGB", "RGBA", "RGBX", "L", "LA", "CMYK", "I", "F"}
 
 
 class UnreadableImage(ValueError):
-    """The bytes are not a photo we can read; the message is fit to show a user."""
+    """The bytes are not a photo we can read; the message (marked with N_) is fit to show a user."""
 
 
 def decode_image(data: bytes, *, min_side: int = 224) -> Image.Image:
@@ -57,9 +59,9 @@ def decode_image(data: bytes, *, min_side: int = 224) -> Image.Image:
     except UnreadableImage:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise UnreadableImage("This picture is too large to read.") from error
+        raise UnreadableImage(N_("This picture is too large to read.")) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
-        raise UnreadableImage("This file is not a picture I can read.") from error
+        raise UnreadableImage(N_("This file is not a picture I can read.")) from error
     return _to_rgb(_upright(image, orientation))
 
 
@@ -67,9 +69,9 @@ def _check_acceptable(image: Image.Image) -> None:
     width, height = image.size
     limit = MAX_PIXELS if image.format in DRAFT_FORMATS else MAX_FULL_DECODE_PIXELS
     if width * height > limit:
-        raise UnreadableImage("This picture is too large to read.")
+        raise UnreadableImage(N_("This picture is too large to read."))
     if min(width, height) < 16:
-        raise UnreadableImage("This picture is too small to show a snake.")
+        raise UnreadableImage(N_("This picture is too small to show a snake."))
 
 
 def _orientation(image: Image.Image) -> int:

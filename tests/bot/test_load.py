@@ -4,13 +4,14 @@ import asyncio
 import os
 import signal
 import time
+from gettext import NullTranslations
 
 import pytest
 from telegram import PhotoSize
 
 from bot import telegram as bot_telegram
 from bot.handlers import photo_size_to_fetch
-from bot.replies import BUSY
+from bot.replies import busy
 from bot.server import running_bot, serve_until_stopped
 from model import Classifier
 from tests.bot.conftest import PRIVATE_CHAT, settings_for
@@ -19,6 +20,7 @@ from tests.fakes.telegram_api import FakeTelegram, SentMessage
 from tests.tiny_model import photo_bytes
 
 CORAL = "Likely a venomous coral snake"
+BUSY = busy(NullTranslations())
 
 
 def chat(number: int) -> dict[str, object]:

@@ -15,18 +15,21 @@ import asyncio
 import signal
 import sys
 import time
+from gettext import NullTranslations
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from bot.replies import BUSY, HEADLINES
+from bot.replies import busy, headline
+from model import LABELS
 from tests.fakes.telegram_api import FakeTelegram
 
 PRIVATE_CHAT = {"id": 4242, "type": "private", "first_name": "Field"}
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 WEBHOOK_ATTEMPTS = 60  # half a second apart
+ENGLISH = NullTranslations()
 
 
 def say(*words: Any) -> None:
@@ -82,7 +85,7 @@ async def send_photo(
 
 
 def is_verdict(text: str) -> bool:
-    return any(text.startswith(headline) for headline in HEADLINES.values())
+    return any(text.startswith(headline(label, ENGLISH)) for label in LABELS)
 
 
 async def play_user(telegram: FakeTelegram, photo: bytes, burst: int, timeout: float) -> bool:
@@ -103,7 +106,7 @@ async def play_user(telegram: FakeTelegram, photo: bytes, burst: int, timeout: f
             )
             replies = [result[0] for result in results if isinstance(result, tuple)]
             verdicts = sum(is_verdict(text) for text in replies)
-            busy = sum(text == BUSY for text in replies)
+            busy = sum(text == busy(ENGLISH) for text in replies)
             say(
                 "BURST",
                 f"{burst} photos: {verdicts} verdicts, {busy} busy, {burst - len(replies)} unanswered,",

@@ -1,9 +1,10 @@
 """A fake Telegram Bot API server on loopback: the bot talks to it as to Telegram, tests play the users.
 
 It speaks the few methods the bot uses (getMe, getUpdates, setWebhook, deleteWebhook, sendMessage,
-sendChatAction, getFile and file downloads) with the request and response shapes of the real API,
-and records what the bot sent so tests can read the replies. Faults can be asked for: 429s, stalled
-calls, calls dropped as if Telegram were out of reach.
+sendChatAction, getFile and file downloads, setMyCommands, setMyDescription, setMyShortDescription,
+answerCallbackQuery, editMessageText) with the request and response shapes of the real API, and records
+what the bot sent so tests can read the replies. Faults can be asked for: 429s, stalled calls, calls
+dropped as if Telegram were out of reach.
 """
 
 import asyncio
@@ -38,6 +39,8 @@ class SentMessage:
     text: str
     reply_to_message_id: int | None
     parse_mode: str | None
+    reply_markup: dict[str, Any] | None = None
+    message_id: int = 0
 
     @property
     def visible_text(self) -> str:
@@ -58,6 +61,10 @@ class FakeTelegram:
     webhook: dict[str, str] | None = None
     files: dict[str, bytes] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
+    profile: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """(setMyCommands | setMyDescription | setMyShortDescription, language_code) -> what the bot set."""
+    answered_callbacks: list[str] = field(default_factory=list)
+    edits: list[SentMessage] = field(default_factory=list)
 
     rate_limited: dict[str, list[int]] = field(default_factory=dict)
     """method -> retry_after seconds to answer its next calls with (a 429 each), in order."""
@@ -110,6 +117,18 @@ class FakeTelegram:
             "from": {"id": 555, "is_bot": False, "first_name": "Field", "username": "field_user"},
             **content,
         }
+
+    def button_press(self, user: dict[str, Any], sent: SentMessage, data: str) -> dict[str, Any]:
+        """An update: `user` pressed the inline button with `data` under the bot's message `sent`."""
+        message = {
+            "message_id": sent.message_id,
+            "date": int(time.time()),
+            "chat": {"id": sent.chat_id, "type": "private" if sent.chat_id > 0 else "group", "title": "chat"},
+            "from": BOT_USER,
+            "text": sent.text,
+        }
+        query = {"id": f"query-{next(self._update_ids)}", "from": user, "chat_instance": "1", "data": data}
+        return {"update_id": next(self._update_ids), "callback_query": {**query, "message": message}}
 
     def sized_photo_message(
         self, chat: dict[str, Any], sizes: list[tuple[int, int, bytes]], **content: Any
@@ -170,6 +189,10 @@ class FakeTelegram:
     async def replies_to(self, message_id: int, timeout: float = 30) -> SentMessage:
         """Wait for the bot's reply to a message."""
         return await self._wait_for(lambda: self._find_reply(message_id), timeout)
+
+    async def message_number(self, index: int, timeout: float = 30) -> SentMessage:
+        """Wait for the bot's message number `index` (from 0) in the order sent, quoting or not."""
+        return await self._wait_for(lambda: self.sent[index] if len(self.sent) > index else None, timeout)
 
     def _find_reply(self, message_id: int) -> SentMessage | None:
         return next((sent for sent in self.sent if sent.reply_to_message_id == message_id), None)
@@ -245,17 +268,55 @@ class FakeTelegram:
             text=params["text"],
             reply_to_message_id=reply.get("message_id"),
             parse_mode=params.get("parse_mode"),
+            reply_markup=params.get("reply_markup"),
+            message_id=next(self._message_ids),
         )
+        await self._record(self.sent, sent)
+        return self._message_json(sent)
+
+    async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        edit = SentMessage(
+            chat_id=int(params["chat_id"]),
+            text=params["text"],
+            reply_to_message_id=None,
+            parse_mode=params.get("parse_mode"),
+            message_id=int(params["message_id"]),
+        )
+        await self._record(self.edits, edit)
+        return self._message_json(edit)
+
+    async def edited(self, message_id: int, timeout: float = 30) -> SentMessage:
+        """Wait for the bot to edit its message `message_id`; the latest edit."""
+        return await self._wait_for(
+            lambda: next((edit for edit in self.edits[::-1] if edit.message_id == message_id), None), timeout
+        )
+
+    async def _record(self, messages: list[SentMessage], sent: SentMessage) -> None:
         async with self._new_message:
-            self.sent.append(sent)
+            messages.append(sent)
             self._new_message.notify_all()
+
+    def _message_json(self, sent: SentMessage) -> dict[str, Any]:
         chat = {"id": sent.chat_id, "type": "private" if sent.chat_id > 0 else "group", "title": "chat"}
-        return {
-            "message_id": next(self._message_ids),
-            "date": int(time.time()),
-            "chat": chat,
-            "text": sent.text,
-        }
+        return {"message_id": sent.message_id, "date": int(time.time()), "chat": chat, "text": sent.text}
+
+    async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        self.answered_callbacks.append(params["callback_query_id"])
+        return True
+
+    async def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
+        self.profile["setMyCommands", params.get("language_code", "")] = params["commands"]
+        return True
+
+    async def _api_setMyDescription(self, params: dict[str, Any]) -> bool:
+        self.profile["setMyDescription", params.get("language_code", "")] = params.get("description", "")
+        return True
+
+    async def _api_setMyShortDescription(self, params: dict[str, Any]) -> bool:
+        self.profile["setMyShortDescription", params.get("language_code", "")] = params.get(
+            "short_description", ""
+        )
+        return True
 
     async def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
         file_id = params["file_id"]

@@ -156,3 +156,39 @@ async def test_metrics_count_requests_verdicts_latency_and_queue(client: TestCli
 async def test_broken_multipart_is_400(client: TestClient) -> None:
     response = await client.post(CLASSIFY, data=b"--x\r\n", headers={"Content-Type": "multipart/form-data"})
     assert await error_of(response, 400) == "bad_form"
+
+
+async def test_words_follow_accept_language_and_labels_stay(client: TestClient) -> None:
+    photo = photo_bytes("coral_snake", seed=20)
+    english = await client.post(CLASSIFY, data=upload(photo))
+    spanish = await client.post(CLASSIFY, data=upload(photo), headers={"Accept-Language": "es-MX,es;q=0.9"})
+    assert english.headers["Content-Language"] == "en" and spanish.headers["Content-Language"] == "es"
+    english_body, spanish_body = await english.json(), await spanish.json()
+    assert spanish_body["verdict"] == "Probablemente un coralillo venenoso"
+    assert spanish_body["confidence_text"].startswith("Confianza del modelo:")
+    assert "911 en México y EE. UU." in spanish_body["caveat"]
+    for key in ("label", "best_guess", "confidence", "probabilities", "model"):
+        assert spanish_body[key] == english_body[key]
+
+
+async def test_lang_parameter_wins_over_accept_language(client: TestClient, image_host: str) -> None:
+    spanish = await client.post(
+        f"{CLASSIFY}?lang=es", json={"url": image_host}, headers={"Accept-Language": "en"}
+    )
+    assert spanish.headers["Content-Language"] == "es"
+    assert (await spanish.json())["verdict"] == "Probablemente un coralillo venenoso"
+    english = await client.post(
+        f"{CLASSIFY}?lang=en", json={"url": image_host}, headers={"Accept-Language": "es"}
+    )
+    assert (await english.json())["verdict"] == "Likely a venomous coral snake"
+
+
+async def test_errors_about_the_image_are_in_the_asked_language(client: TestClient) -> None:
+    response = await client.post(f"{CLASSIFY}?lang=es", data=upload(b"\x89PNG\r\n\x1a\n roto"))
+    assert await error_of(response, 400) == "not_an_image"
+    assert (await response.json())["error"]["message"] == "Este archivo no es una imagen que pueda leer."
+
+
+async def test_an_unknown_lang_is_400(client: TestClient) -> None:
+    response = await client.post(f"{CLASSIFY}?lang=fr", data=upload(photo_bytes("coral_snake", seed=20)))
+    assert await error_of(response, 400) == "bad_language"

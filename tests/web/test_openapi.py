@@ -22,6 +22,12 @@ async def test_document_is_valid_openapi(client: TestClient) -> None:
     assert set(document["paths"]) == {"/api/v1/classify", "/healthz"}
     assert "securitySchemes" not in document.get("components", {})
 
+    classify = document["paths"]["/api/v1/classify"]["post"]
+    parameters = {parameter["name"]: parameter for parameter in classify["parameters"]}
+    assert parameters["lang"]["in"] == "query" and parameters["lang"]["schema"]["enum"] == ["en", "es"]
+    assert parameters["Accept-Language"]["in"] == "header"
+    assert classify["responses"]["200"]["headers"]["Content-Language"]["schema"]["enum"] == ["en", "es"]
+
 
 async def test_document_shows_the_key_requirement_when_one_is_set(make_client: ApiClientFactory) -> None:
     client = await make_client(API_KEY="k")

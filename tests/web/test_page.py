@@ -20,21 +20,35 @@ pytestmark = pytest.mark.skipif(
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[object]:
+def start_browser(profile: Path, accept_language: str = "en-US,en") -> object:
+    """Headless Chromium whose requests carry `accept_language`, as a browser set to it would send."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
+    options.add_experimental_option("prefs", {"intl.accept_languages": accept_language})
     options.binary_location = CHROMIUM
     for flag in (
         "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--window-size=412,1100", f"--user-data-dir={tmp_path / 'profile'}",
+        "--no-first-run", "--window-size=412,1100", f"--user-data-dir={profile}",
     ):  # fmt: skip
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[object]:
+    driver = start_browser(tmp_path / "profile")
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def spanish_browser(tmp_path: Path) -> Iterator[object]:
+    driver = start_browser(tmp_path / "profile-es", accept_language="es-MX,es")
     yield driver
     driver.quit()
 
@@ -60,15 +74,32 @@ def read_result(driver) -> dict[str, object]:
     }
 
 
-def upload_photo(driver, base: str, photo: Path) -> dict[str, object]:
+def upload_photo(driver, base: str, photo: Path, screenshot: str) -> dict[str, object]:
     from selenium.webdriver.common.by import By
 
     driver.get(base + "/")
     driver.find_element(By.ID, "file").send_keys(str(photo))
     result = read_result(driver)
+    result["lang"] = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+    result["names"] = [
+        cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "#probabilities td:first-child")
+    ]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(SCREENSHOTS / "page-upload.png"))
+    driver.save_screenshot(str(SCREENSHOTS / screenshot))
     return result
+
+
+def switch_language(driver, code: str) -> str:
+    """Click the page's language switch; the lead paragraph in the new language."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.find_element(By.CSS_SELECTOR, f'nav.languages a[hreflang="{code}"]').click()
+    WebDriverWait(driver, 30).until(
+        expected_conditions.text_to_be_present_in_element_attribute((By.TAG_NAME, "html"), "lang", code)
+    )
+    return driver.find_element(By.CSS_SELECTOR, "p.lead").text
 
 
 def paste_link(driver, base: str, link: str) -> dict[str, object]:
@@ -80,13 +111,21 @@ def paste_link(driver, base: str, link: str) -> dict[str, object]:
     return read_result(driver)
 
 
+async def upload_a_coral_snake(
+    make_client: ApiClientFactory, driver: object, folder: Path, screenshot: str
+) -> dict[str, object]:
+    """Serve the page, upload a drawn coral snake in `driver` and read the result."""
+    client = await make_client()
+    photo = folder / "coral.jpg"
+    draw_photo("coral_snake", seed=40).save(photo)
+    base = str(client.make_url("")).rstrip("/")
+    return await asyncio.to_thread(upload_photo, driver, base, photo, screenshot)
+
+
 async def test_upload_a_photo_and_see_the_verdict(
     make_client: ApiClientFactory, browser: object, tmp_path: Path
 ) -> None:
-    client = await make_client()
-    photo = tmp_path / "coral.jpg"
-    draw_photo("coral_snake", seed=40).save(photo)
-    result = await asyncio.to_thread(upload_photo, browser, str(client.make_url("")).rstrip("/"), photo)
+    result = await upload_a_coral_snake(make_client, browser, tmp_path, "page-upload.png")
     assert result["class"] == "coral_snake"
     assert result["verdict"] == "Likely a venomous coral snake"
     assert "width:" in str(result["bar"]).replace(" ", "") and "%" in str(result["bar"])
@@ -102,3 +141,18 @@ async def test_paste_a_link_and_see_the_verdict(make_client: ApiClientFactory, b
         result = await asyncio.to_thread(paste_link, browser, base, f"{host}/sky.jpg")
     assert result["verdict"] == "No snake found in this photo"
     assert result["error"] == ""
+
+
+async def test_the_page_in_spanish_follows_the_browser_and_switches(
+    make_client: ApiClientFactory, spanish_browser: object, tmp_path: Path
+) -> None:
+    result = await upload_a_coral_snake(make_client, spanish_browser, tmp_path, "page-upload-es.png")
+    assert (result["lang"], result["verdict"]) == ("es", "Probablemente un coralillo venenoso")
+    caveat = str(result["caveat"])
+    assert "nunca toques ni manipules" in caveat and "911 en México" in caveat
+    assert {"Coralillo", "Falsa coralillo (inofensiva)"} <= set(result["names"])
+    assert (SCREENSHOTS / "page-upload-es.png").stat().st_size > 10_000
+    lead = await asyncio.to_thread(switch_language, spanish_browser, "en")
+    assert lead.startswith("Is the banded snake in your photo")
+    lead = await asyncio.to_thread(switch_language, spanish_browser, "es")
+    assert lead.startswith("¿La serpiente con anillos de tu foto")
