@@ -22,6 +22,12 @@ LIMITS = """\
   were never seen. Mimics trained on: scarlet kingsnakes and half of the iNaturalist mimic species (milk
   snake, mountain kingsnakes, scarlet snake); the rest are held out. Few photos of each: 192 coral snakes
   and 158 mimics in all.
+- **It almost never says "harmless mimic".** Held-out Brazilian coral snakes (*Micrurus frontalis*, whose
+  bands break the North American rhyme) were ranked kingsnake with near certainty, so the `kingsnake`
+  threshold sits above them and nearly every mimic is answered "can't tell, treat it as venomous". Safe,
+  and all the data supports until more coral snakes from more regions are trained on. Likewise `no_snake`
+  is said only for photos the network and the ImageNet head are both sure of, so most no-snake photos get
+  "can't tell" too.
 - **Held-out photos are few where it matters most.** 22 coral snakes and 7 mimics from held-out sources:
   one photo moves the coral-vs-mimic figure by 3-4 points. The thresholds were chosen on the same held-out
   photos they are measured on (with a margin), so their zero dangerous misses is a floor by construction;
@@ -49,15 +55,15 @@ RECIPE = """\
   contrast; no hue or saturation changes (the band colours are the signal).
 - Loss: label-smoothing ({label_smoothing}) cross-entropy; {balancing}{distilling}.
 - Schedule: {schedule}; {epoch_size}; batch size {batch_size}; {seeding}.
-- {training_photos} training photos ({split}); training took {training_minutes} minutes on 2 shared CPU cores.
+- {training_photos} training photos ({split_text}); training took {training_minutes} minutes on 2 shared CPU cores.
 """
 
 THRESHOLDS = """\
 `model/snake_classifier.policy.json`: kingsnake **{kingsnake:.3f}**, no_snake **{no_snake:.3f}**, and a
 snake gate of **{snake_evidence:.2f}**. A verdict of `kingsnake` or `no_snake` needs the network's top
 probability at least this high, else it is `uncertain`; `no_snake` also needs the kept ImageNet head to put
-less than the gate on its 17 snake classes (model/imagenet.py). Chosen by training/thresholds.py on the
-{chosen_on} photos (sources the network never trained on): each sits a margin of {margin} above the most
+less than the gate on its 17 snake classes (model/imagenet.py). Chosen by training/thresholds.py on every
+photo the network never trained on ({chosen_on}): each sits a margin of {margin} above the most
 confident wrong call it must prevent (a coral or other snake ranked kingsnake first; any snake ranked
 no_snake first and not stopped by the gate), never below a floor: {kingsnake_floor} for kingsnake (calling
 a snake harmless needs that much even where no wrong call shows), {no_snake_floor} for no_snake; the gate
@@ -138,7 +144,7 @@ def _recipe(recipe: dict) -> str:
             if recipe.get("epoch_photos")
             else "each epoch sees every training photo once"
         ),
-        split="sources held out" if recipe.get("split", "grouped") == "sources" else "grouped split only",
+        split_text="sources held out" if recipe.get("split", "grouped") == "sources" else "grouped split only",
         schedule=_schedule(recipe),
         balancing=_balancing(recipe.get("balance", 0.0)),
         seeding=_seeding(recipe.get("seed")),
@@ -258,7 +264,7 @@ def _thresholds_section(metrics: dict) -> str:
     thresholds = {"snake_evidence": 1.0, **metrics["thresholds"]}
     text = "## Safety thresholds\n\n" + THRESHOLDS.format(
         **thresholds,
-        chosen_on=SIDES["held_out" if "held_out" in metrics else "validation"],
+        chosen_on=" and ".join(SIDES[side] for side in _sides(metrics)),
         margin=MARGIN,
         kingsnake_floor=FLOORS["kingsnake"],
         no_snake_floor=FLOORS["no_snake"],
@@ -273,8 +279,8 @@ def _thresholds_section(metrics: dict) -> str:
     return (
         text
         + "\nThresholds chosen on photos make no dangerous miss on those photos by construction. How they "
-        "fare on a source they were not chosen on (leave one source out: chosen on the other held-out "
-        "sources, applied to this one):\n\n| source | photos | dangerous misses | snake photos uncertain "
+        "fare on a source they were not chosen on (leave one source out: chosen on the other sources' "
+        "photos, applied to this one's):\n\n| source | photos | dangerous misses | snake photos uncertain "
         "| no_snake kept |\n|---|---|---|---|---|\n" + rows
     )
 

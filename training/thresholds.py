@@ -1,10 +1,12 @@
-"""Choose the safety thresholds on photos of sources the network never trained on, and save them.
+"""Choose the safety thresholds on photos the network never trained on, and save them.
 
     python -m training.thresholds DATA_DIR... [--model PATH] [--split sources|grouped] [--margin 0.02]
 
 A guarded class (see model/policy.py) may be said only above its threshold. Each threshold is set `margin`
-above the most confident wrong call it must prevent on the held-out-sources photos (training/split.py;
-the grouped validation photos where a split holds no source back): `kingsnake` above every coral or other
+above the most confident wrong call it must prevent on every photo training kept back (training/split.py):
+the held-out sources, which say how the network does on photos from elsewhere, and the grouped validation
+photos, whose wrong calls are just as real (a threshold that prevents one set's misses but not the other's
+would ship a known dangerous miss). `kingsnake` above every coral or other
 snake photo the network ranks kingsnake first, `no_snake` above every snake photo it ranks no_snake first
 that the ImageNet head's snake gate (`snake_evidence`) lets through. The gate is chosen with it: of the
 candidate gates, the one under which the most no-snake photos may still be called "no snake". Every such
@@ -120,13 +122,13 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
 def save_thresholds_for(
     model_path: Path, data_dirs: list[Path], split: str = "sources", margin: float = MARGIN
 ) -> dict[str, dict]:
-    """Choose thresholds on the photos `split` held out (else its validation photos) and save them.
+    """Choose thresholds on every photo `split` kept out of training and save them beside the model.
 
     Returns the leave-one-source-out check of the choice (`leave_one_source_out`).
     """
     classifier = load_classifier(model_path)
     sides = split_of(data_dirs, split)
-    predictions = classify_photos(classifier, sides.held_out or sides.validation)
+    predictions = classify_photos(classifier, [*sides.held_out, *sides.validation])
     thresholds = choose_thresholds(predictions, margin)
     thresholds.save(thresholds_path_for(model_path))
     print(f"{thresholds} saved to {thresholds_path_for(model_path)}")

@@ -44,8 +44,8 @@ def test_model_file_is_small_enough() -> None:
 
 
 def test_no_dangerous_miss_where_the_thresholds_were_chosen(predictions: dict[str, list[Prediction]]) -> None:
-    chosen_on = predictions.get("held_out") or predictions["validation"]
-    assert summarise(chosen_on)["dangerous_misses"] == 0
+    for side_predictions in predictions.values():  # every photo training kept back
+        assert summarise(side_predictions)["dangerous_misses"] == 0
 
 
 def test_the_card_reports_what_the_model_does_on_this_data(
