@@ -6,7 +6,7 @@ event loop run them in a thread.
 """
 
 from feedback.answers import ANSWERS, CORRECTIONS, Answer
-from feedback.database import database_url, open_engine
+from feedback.database import database_url, database_url_from, open_engine
 from feedback.identity import user_hash
 from feedback.migrations import migrate
 from feedback.store import AnswerOutcome, FeedbackStats, FeedbackStore, Forgotten
@@ -20,6 +20,7 @@ __all__ = [
     "FeedbackStore",
     "Forgotten",
     "database_url",
+    "database_url_from",
     "migrate",
     "open_engine",
     "user_hash",

@@ -1,5 +1,6 @@
 """Which database: `DATABASE_URL` when set (PostgreSQL on Heroku), else a SQLite file in the data folder."""
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,11 @@ def database_url(configured: str, data_dir: Path) -> str:
         if configured.startswith(scheme):
             return PSYCOPG_SCHEME + configured.removeprefix(scheme)
     return configured
+
+
+def database_url_from(environ: Mapping[str, str]) -> str:
+    """The URL that `DATABASE_URL` and `DATA_DIR` (default ./data) in `environ` mean."""
+    return database_url(environ.get("DATABASE_URL", ""), Path(environ.get("DATA_DIR", "").strip() or "data"))
 
 
 def open_engine(url: str) -> Engine:

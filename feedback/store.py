@@ -71,8 +71,12 @@ class AnsweredPhoto:
 
 class FeedbackStore:
     def __init__(
-        self, engine: Engine, max_photo_bytes: int, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self,
+        engine: Engine,
+        max_photo_bytes: int | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        """`max_photo_bytes`: the cap on all photos together (None: no cap, for readers such as exports)."""
         self.engine = engine
         self.max_photo_bytes = max_photo_bytes
         self._clock = clock
@@ -200,6 +204,8 @@ class FeedbackStore:
 
     def _keep_under_cap(self, session: Session) -> None:
         """Drop the oldest answered photos, "right" ones first, until all photos fit in the cap."""
+        if self.max_photo_bytes is None:
+            return
         total = session.scalar(select(func.coalesce(func.sum(Classification.photo_size), 0))) or 0
         excess = total - self.max_photo_bytes
         while excess > 0:
