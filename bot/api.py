@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
+from bot.feedback_service import FeedbackService
 from bot.images import (
     CHUNK_BYTES,
     IMAGE_CONTENT_TYPES,
@@ -34,6 +35,7 @@ API_INFERENCE = web.AppKey("api_inference", ObservedInference)
 FETCHER = web.AppKey("fetcher", ImageFetcher)
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
 API_SETTINGS = web.AppKey("api_settings", Settings)
+CLASSIFY_FEEDBACK = web.AppKey("classify_feedback", FeedbackService)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -50,9 +52,15 @@ class ApiError(Exception):
 
 
 def add_api(
-    app: web.Application, settings: Settings, inference: ObservedInference, fetcher: ImageFetcher
+    app: web.Application,
+    settings: Settings,
+    inference: ObservedInference,
+    fetcher: ImageFetcher,
+    feedback: FeedbackService | None = None,
 ) -> None:
     """Serve the API on `app`, with its error middleware and per-client rate limit."""
+    if feedback is not None:
+        app[CLASSIFY_FEEDBACK] = feedback
     app[API_SETTINGS] = settings
     app[API_INFERENCE] = inference
     app[FETCHER] = fetcher
@@ -73,7 +81,7 @@ async def api_errors_as_json(request: web.Request, handler: Handler) -> web.Stre
 
 async def classify(request: web.Request) -> web.Response:
     """Classify an uploaded photo (multipart `file`) or the image at a link (JSON `{"url": ...}`)."""
-    _check_access(request)
+    check_access(request)
     data = await _image_bytes(request)
     inference = request.app[API_INFERENCE]
     try:
@@ -82,7 +90,13 @@ async def classify(request: web.Request) -> web.Response:
         raise ApiError(400, "not_an_image", str(error)) from error
     except Overloaded as error:
         raise ApiError(503, "overloaded", BUSY, {"Retry-After": "60"}) from error
-    return web.json_response(classification(verdict, inference.classifier.name, inference.classifier.version))
+    answer = classification(verdict, inference.classifier.name, inference.classifier.version)
+    feedback = request.app.get(CLASSIFY_FEEDBACK)
+    if feedback is not None:
+        answer["classification_id"] = await feedback.offer(
+            "web", None, verdict, inference.classifier.version, data
+        )
+    return web.json_response(answer)
 
 
 def classification(verdict: Verdict, model_name: str, model_version: str) -> dict[str, object]:
@@ -103,7 +117,8 @@ def classification(verdict: Verdict, model_name: str, model_version: str) -> dic
     }
 
 
-def _check_access(request: web.Request) -> None:
+def check_access(request: web.Request) -> None:
+    """The API key (when one is set) and the client's rate limit, shared by every API route."""
     settings = request.app[API_SETTINGS]
     if settings.api_key:
         given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()

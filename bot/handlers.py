@@ -8,7 +8,6 @@ the bot's @name. In a private chat every photo, image file and image link is che
 import logging
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 
 from telegram import Message, MessageEntity, PhotoSize, Update
@@ -16,25 +15,17 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.feedback_handlers import feedback_buttons
 from bot.images import ImageFetcher, ImageFetchError, download_telegram_file, first_link
 from bot.inference import Overloaded
-from bot.metrics import ObservedInference
 from bot.replies import BUSY, FAILED, HELP, NOT_AN_IMAGE, NOTHING_TO_CHECK, reply_for
+from bot.services import SERVICES, Services
 from model import UnreadableImage
 
 logger = logging.getLogger(__name__)
 
-SERVICES = "services"
 IMAGE_FILE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".bmp", ".tif", ".tiff")
 LINK_ENTITIES = [MessageEntity.URL, MessageEntity.TEXT_LINK]
-
-
-@dataclass(frozen=True)
-class Services:
-    """What the handlers need besides Telegram, kept in `application.bot_data[SERVICES]`."""
-
-    inference: ObservedInference
-    fetcher: ImageFetcher
 
 
 class NoImage(Exception):
@@ -71,18 +62,20 @@ async def answer_with_verdict(request: Message, source: Message, context: Contex
     """Classify the image in `source` and answer `request` with the verdict or a clear reason why not."""
     services: Services = context.bot_data[SERVICES]
     context.application.create_task(show_typing(request))  # never delays or fails the answer
+    buttons = None
     try:
         min_side = services.inference.classifier.input_size
         data = await image_bytes(source, context, services.fetcher, min_side)
         verdict = await services.inference.classify(data)
         text = reply_for(verdict).as_html()
+        buttons = await feedback_buttons(services, request, verdict, data)
     except (ImageFetchError, UnreadableImage) as error:
         text = escape(str(error), quote=False)
     except NoImage:
         text = NOT_AN_IMAGE
     except Overloaded:
         text = BUSY
-    await request.reply_html(text, do_quote=True)
+    await request.reply_html(text, do_quote=True, reply_markup=buttons)
 
 
 async def show_typing(request: Message) -> None:

@@ -51,7 +51,8 @@ HELP = (
     "<code>/snake</code> (or my @name) as its caption.\n\n"
     "<b>Limits:</b> I only know coral snakes and kingsnakes of the southern US and Mexico; other snakes "
     "come back as unidentified. A photo can fool me: never handle a snake because of my answer. "
-    "After a bite, call emergency services (911)."
+    "After a bite, call emergency services (911).\n\n"
+    "<b>Teach me:</b> press Right or Wrong under a verdict. /privacy says what is kept; /forget deletes it."
 )
 NOT_AN_IMAGE = "Send me a photo of the snake (or an image file or image link), and I'll check it."
 NOTHING_TO_CHECK = "Reply /snake to a photo or image link, or send a photo with /snake as its caption."

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from aiohttp import web
 from telegram.ext import Application
 
+from bot.feedback_service import open_feedback
 from bot.handlers import Services
 from bot.images import ImageFetcher
 from bot.inference import InferenceService
@@ -19,6 +20,7 @@ from bot.web import build_web_app
 from model import Classifier
 
 logger = logging.getLogger(__name__)
+UPDATE_KINDS = ["message", "callback_query"]
 
 
 @asynccontextmanager
@@ -27,11 +29,14 @@ async def running_bot(settings: Settings, classifier: Classifier) -> AsyncIterat
     inference = InferenceService(classifier, settings.inference_workers, settings.inference_queue_size)
     metrics = Metrics(lambda: inference.queue_depth)
     fetcher = ImageFetcher(settings.fetch_allowed_networks)
-    application = build_application(
-        settings, Services(ObservedInference(inference, metrics, "telegram"), fetcher)
+    feedback = open_feedback(settings, metrics)
+    services = Services(
+        ObservedInference(inference, metrics, "telegram"), fetcher, feedback, settings.admin_chat_ids
     )
-    web_app = build_web_app(settings, application, inference, fetcher, metrics)
+    application = build_application(settings, services)
+    web_app = build_web_app(settings, application, inference, fetcher, metrics, feedback)
     runner = web.AppRunner(web_app, handle_signals=False)
+    await feedback.migrate()
     await fetcher.start()
     await application.initialize()
     try:
@@ -50,16 +55,17 @@ async def running_bot(settings: Settings, classifier: Classifier) -> AsyncIterat
         await application.shutdown()
         inference.shutdown()
         await fetcher.close()
+        feedback.close()
         logger.info("bot stopped")
 
 
 async def _start_receiving_updates(settings: Settings, application: Application) -> None:
     if settings.bot_mode == "webhook":
         await application.bot.set_webhook(
-            url=settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=["message"]
+            url=settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=UPDATE_KINDS
         )
     else:
-        await application.updater.start_polling(allowed_updates=["message"])
+        await application.updater.start_polling(allowed_updates=UPDATE_KINDS)
 
 
 async def serve_until_stopped(settings: Settings, classifier: Classifier) -> None:

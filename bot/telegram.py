@@ -9,6 +9,7 @@ from telegram.error import TimedOut
 from telegram.ext import AIORateLimiter, Application, CommandHandler, MessageHandler, filters
 
 from bot import handlers
+from bot.feedback_handlers import feedback_handlers
 from bot.handlers import SERVICES, Services
 from bot.retry import call_with_retries
 from bot.settings import Settings
@@ -105,10 +106,11 @@ def build_application(settings: Settings, services: Services) -> Application:
 
 
 def register_handlers(application: Application) -> None:
-    """First match wins: commands, then addressed images, then private messages, then the hint."""
+    """First match wins: commands and buttons, then addressed images, then private messages, then the hint."""
     application.add_handlers(
         [
             CommandHandler(["start", "help"], handlers.show_help),
+            *feedback_handlers(),
             CommandHandler(list(SNAKE_COMMANDS), handlers.check_replied_image),
             MessageHandler(ADDRESSED_IMAGE, handlers.check_own_image),
             MessageHandler(PRIVATE_IMAGE, handlers.check_own_image),

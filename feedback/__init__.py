@@ -9,13 +9,14 @@ from feedback.answers import ANSWERS, CORRECTIONS, Answer
 from feedback.database import database_url, database_url_from, open_engine
 from feedback.identity import user_hash
 from feedback.migrations import migrate
-from feedback.store import AnswerOutcome, FeedbackStats, FeedbackStore, Forgotten
+from feedback.store import AnswerOutcome, AnswerResult, FeedbackStats, FeedbackStore, Forgotten
 
 __all__ = [
     "ANSWERS",
     "CORRECTIONS",
     "Answer",
     "AnswerOutcome",
+    "AnswerResult",
     "FeedbackStats",
     "FeedbackStore",
     "Forgotten",

@@ -35,6 +35,13 @@ class AnswerOutcome(Enum):
 
 
 @dataclass(frozen=True)
+class AnswerResult:
+    outcome: AnswerOutcome
+    label: str | None
+    """The model's verdict that was answered (None when unknown)."""
+
+
+@dataclass(frozen=True)
 class Forgotten:
     answers: int
     photos: int
@@ -120,7 +127,7 @@ class FeedbackStore:
             row = session.get(Classification, classification_id)
             return self._outcome_for(row, user_hash)
 
-    def record_answer(self, classification_id: str, answer: Answer, user_hash: str | None) -> AnswerOutcome:
+    def record_answer(self, classification_id: str, answer: Answer, user_hash: str | None) -> AnswerResult:
         """Store the user's answer once: a second press, or someone else's press, changes nothing."""
         with self._sessions.begin() as session:
             recorded = session.execute(
@@ -133,10 +140,12 @@ class FeedbackStore:
                 )
                 .values(answer=answer, answered_at=self._clock())
             ).rowcount
+            row = session.get(Classification, classification_id)
+            label = row.label if row is not None else None
             if recorded:
                 self._keep_under_cap(session)
-                return AnswerOutcome.RECORDED
-            return self._outcome_for(session.get(Classification, classification_id), user_hash)
+                return AnswerResult(AnswerOutcome.RECORDED, label)
+            return AnswerResult(self._outcome_for(row, user_hash), label)
 
     def forget(self, user_hash: str) -> Forgotten:
         """Delete everything of one user: answers, photos and verdicts awaiting an answer."""

@@ -1,8 +1,9 @@
 """A fake Telegram Bot API server on loopback: the bot talks to it as to Telegram, tests play the users.
 
 It speaks the few methods the bot uses (getMe, getUpdates, setWebhook, deleteWebhook, sendMessage,
-sendChatAction, getFile and file downloads) with the request and response shapes of the real API,
-and records what the bot sent so tests can read the replies.
+sendChatAction, getFile and file downloads, editMessageText, editMessageReplyMarkup,
+answerCallbackQuery) with the request and response shapes of the real API, and records what the bot
+sent so tests can read the replies, press their inline buttons and read the bot's answers to presses.
 """
 
 import asyncio
@@ -27,6 +28,7 @@ BOT_USER = {
     "supports_inline_queries": False,
 }
 LONG_POLL_SECONDS = 0.5  # shorter than Telegram's, so the bot stops quickly in tests
+FIELD_USER = {"id": 555, "is_bot": False, "first_name": "Field", "username": "field_user"}
 
 
 @dataclass
@@ -37,6 +39,29 @@ class SentMessage:
     text: str
     reply_to_message_id: int | None
     parse_mode: str | None
+    message_id: int = 0
+    reply_markup: dict[str, Any] | None = None
+    """The inline keyboard, as the bot last set it (edits change it)."""
+
+    @property
+    def buttons(self) -> dict[str, str]:
+        """The inline keyboard's buttons: text -> callback data."""
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return {button["text"]: button["callback_data"] for row in rows for button in row}
+
+    def as_message(self) -> dict[str, Any]:
+        """The message as the Bot API shows it to the bot (plain text; no entities in this fake)."""
+        chat = {"id": self.chat_id, "type": "private" if self.chat_id > 0 else "supergroup", "title": "chat"}
+        message = {
+            "message_id": self.message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": BOT_USER,
+            "text": self.visible_text,
+        }
+        if self.reply_markup:
+            message["reply_markup"] = self.reply_markup
+        return message
 
     @property
     def visible_text(self) -> str:
@@ -57,6 +82,8 @@ class FakeTelegram:
     webhook: dict[str, str] | None = None
     files: dict[str, bytes] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
+    callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """callback_query_id -> the bot's answerCallbackQuery parameters (text, show_alert)."""
 
     rate_limited: dict[str, list[int]] = field(default_factory=dict)
     """method -> retry_after seconds to answer its next calls with (a 429 each), in order."""
@@ -67,6 +94,7 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(100)
         self._file_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
         self._new_update = asyncio.Condition()
         self._new_message = asyncio.Condition()
 
@@ -100,9 +128,14 @@ class FakeTelegram:
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": chat,
-            "from": {"id": 555, "is_bot": False, "first_name": "Field", "username": "field_user"},
+            "from": FIELD_USER,
             **content,
         }
+
+    def command_message(self, chat: dict[str, Any], command: str, **content: Any) -> dict[str, Any]:
+        """A message that is a bot command such as /help, marked as Telegram marks it."""
+        entity = {"type": "bot_command", "offset": 0, "length": len(command.split()[0])}
+        return self.message(chat, text=command, entities=[entity], **content)
 
     def sized_photo_message(
         self, chat: dict[str, Any], sizes: list[tuple[int, int, bytes]], **content: Any
@@ -153,6 +186,25 @@ class FakeTelegram:
 
     def update_for(self, message: dict[str, Any]) -> dict[str, Any]:
         return {"update_id": next(self._update_ids), "message": message}
+
+    def button_press(
+        self, sent: SentMessage, button_text: str, user: dict[str, Any] = FIELD_USER
+    ) -> dict[str, Any]:
+        """An update: `user` presses the inline button labelled `button_text` under a message the bot sent."""
+        return {
+            "update_id": next(self._update_ids),
+            "callback_query": {
+                "id": f"callback-{next(self._callback_ids)}",
+                "from": user,
+                "message": sent.as_message(),
+                "chat_instance": f"instance-{sent.chat_id}",
+                "data": sent.buttons[button_text],
+            },
+        }
+
+    async def callback_answer(self, callback_query_id: str, timeout: float = 30) -> dict[str, Any]:
+        """Wait for the bot's answerCallbackQuery to a button press."""
+        return await self._wait_for(lambda: self.callback_answers.get(callback_query_id), timeout)
 
     async def queue_update(self, update: dict[str, Any]) -> None:
         """Hand an update to the bot through getUpdates (polling mode)."""
@@ -234,17 +286,34 @@ class FakeTelegram:
             text=params["text"],
             reply_to_message_id=reply.get("message_id"),
             parse_mode=params.get("parse_mode"),
+            message_id=next(self._message_ids),
+            reply_markup=params.get("reply_markup"),
         )
         async with self._new_message:
             self.sent.append(sent)
             self._new_message.notify_all()
-        chat = {"id": sent.chat_id, "type": "private" if sent.chat_id > 0 else "group", "title": "chat"}
-        return {
-            "message_id": next(self._message_ids),
-            "date": int(time.time()),
-            "chat": chat,
-            "text": sent.text,
-        }
+        return sent.as_message()
+
+    async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        sent = self._sent_message(params)
+        sent.text, sent.parse_mode = params["text"], params.get("parse_mode")
+        sent.reply_markup = params.get("reply_markup")
+        return sent.as_message()
+
+    async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        sent = self._sent_message(params)
+        sent.reply_markup = params.get("reply_markup")
+        return sent.as_message()
+
+    async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        async with self._new_message:
+            self.callback_answers[params["callback_query_id"]] = params
+            self._new_message.notify_all()
+        return True
+
+    def _sent_message(self, params: dict[str, Any]) -> SentMessage:
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        return next(sent for sent in self.sent if (sent.chat_id, sent.message_id) == (chat_id, message_id))
 
     async def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
         file_id = params["file_id"]

@@ -78,10 +78,11 @@ def test_an_answer_is_recorded_once_and_only_by_the_asker(store: FeedbackStore) 
     save(store, "c1")
     assert store.check("c1", ALICE) is AnswerOutcome.OPEN
     assert store.check("c1", BOB) is AnswerOutcome.NOT_YOURS
-    assert store.record_answer("c1", "coral_snake", BOB) is AnswerOutcome.NOT_YOURS
-    assert store.record_answer("c1", "kingsnake", ALICE) is AnswerOutcome.RECORDED
-    assert store.record_answer("c1", "right", ALICE) is AnswerOutcome.ALREADY_ANSWERED
-    assert store.record_answer("nope", "right", ALICE) is AnswerOutcome.UNKNOWN
+    assert store.record_answer("c1", "coral_snake", BOB).outcome is AnswerOutcome.NOT_YOURS
+    recorded = store.record_answer("c1", "kingsnake", ALICE)
+    assert (recorded.outcome, recorded.label) == (AnswerOutcome.RECORDED, "coral_snake")
+    assert store.record_answer("c1", "right", ALICE).outcome is AnswerOutcome.ALREADY_ANSWERED
+    assert store.record_answer("nope", "right", ALICE).outcome is AnswerOutcome.UNKNOWN
     [answered] = store.answered_photos()
     assert (answered.id, answered.answer, answered.label, answered.model_version) == (
         "c1",
@@ -93,7 +94,7 @@ def test_an_answer_is_recorded_once_and_only_by_the_asker(store: FeedbackStore) 
 
 def test_web_verdicts_can_be_answered_by_whoever_holds_the_id(store: FeedbackStore) -> None:
     save(store, "w1", user=None)
-    assert store.record_answer("w1", "no_snake", None) is AnswerOutcome.RECORDED
+    assert store.record_answer("w1", "no_snake", None).outcome is AnswerOutcome.RECORDED
 
 
 def test_the_kept_photo_is_small_and_carries_no_metadata(store: FeedbackStore) -> None:
@@ -110,7 +111,7 @@ def test_the_kept_photo_is_small_and_carries_no_metadata(store: FeedbackStore) -
 def test_unanswered_verdicts_expire_with_their_photos(store: FeedbackStore, clock: Clock) -> None:
     save(store, "old")
     clock.advance(hours=25)
-    assert store.record_answer("old", "right", ALICE) is AnswerOutcome.UNKNOWN
+    assert store.record_answer("old", "right", ALICE).outcome is AnswerOutcome.UNKNOWN
     save(store, "new")  # saving clears what expired
     with store.engine.connect() as connection:
         assert connection.scalar(text("SELECT count(*) FROM classifications")) == 1

@@ -1,0 +1,19 @@
+"""What the handlers need besides Telegram, kept in `application.bot_data[SERVICES]`."""
+
+from dataclasses import dataclass
+
+from bot.feedback_service import FeedbackService
+from bot.images import ImageFetcher
+from bot.metrics import ObservedInference
+
+SERVICES = "services"
+
+
+@dataclass(frozen=True)
+class Services:
+    inference: ObservedInference
+    fetcher: ImageFetcher
+    feedback: FeedbackService | None = None
+    """None: no feedback buttons (e.g. tests of other things)."""
+    admin_chat_ids: frozenset[int] = frozenset()
+    """Chats where /stats answers."""
