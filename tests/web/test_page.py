@@ -1,4 +1,4 @@
-"""The page at `/`, driven in headless Chromium: upload a photo, paste a link, read the result in the DOM."""
+"""The page at `/`, driven in headless Chromium: upload a photo, paste a link, read the result, answer it."""
 
 import asyncio
 import shutil
@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
+from feedback import open_engine
 from tests.fakes.image_host import image_app, serving
 from tests.tiny_model import draw_photo, photo_bytes
 from tests.web.conftest import ApiClientFactory
@@ -102,3 +104,34 @@ async def test_paste_a_link_and_see_the_verdict(make_client: ApiClientFactory, b
         result = await asyncio.to_thread(paste_link, browser, base, f"{host}/sky.jpg")
     assert result["verdict"] == "No snake found in this photo"
     assert result["error"] == ""
+
+
+def answer_wrong_then(driver, choice: str) -> str:
+    """Under the verdict on the page: press Wrong, then `choice`; returns the thanks (or error) shown."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.find_element(By.ID, "feedback-wrong").click()
+    driver.find_element(By.XPATH, f"//div[@id='feedback-second']//button[text()='{choice}']").click()
+    status = driver.find_element(By.ID, "feedback-status")
+    WebDriverWait(driver, 30).until(lambda _: status.text not in ("", "Saving…"))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SCREENSHOTS / "page-feedback.png"))
+    return status.text
+
+
+async def test_say_the_verdict_was_wrong_and_what_it_was(
+    make_client: ApiClientFactory, browser: object, tmp_path: Path
+) -> None:
+    client = await make_client()
+    photo = tmp_path / "coral.jpg"
+    draw_photo("coral_snake", seed=42).save(photo)
+    base = str(client.make_url("")).rstrip("/")
+    await asyncio.to_thread(upload_photo, browser, base, photo)
+    thanks = await asyncio.to_thread(answer_wrong_then, browser, "Harmless mimic")
+    assert thanks == "Thank you! Your answer helps the bot learn."
+    engine = open_engine(f"sqlite:///{tmp_path / 'data' / 'feedback.sqlite3'}")
+    with engine.connect() as connection:
+        answers = connection.execute(text("SELECT source, answer FROM classifications")).all()
+    engine.dispose()
+    assert [tuple(answer) for answer in answers] == [("web", "kingsnake")]
