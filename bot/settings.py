@@ -82,13 +82,26 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         api_key=environ.get("API_KEY", "").strip(),
         api_rate_limit=_integer(environ, "API_RATE_LIMIT", 30),
         api_trust_proxy=_boolean(environ, "API_TRUST_PROXY", False),
-        database_url=database_url(environ.get("DATABASE_URL", ""), Path(environ.get("DATA_DIR") or "data")),
+        database_url=load_database_url(environ),
         feedback_secret=environ.get("FEEDBACK_SECRET", "").strip() or _secret_from_token(environ),
         feedback_max_mb=_integer(environ, "FEEDBACK_MAX_MB", 500),
         admin_chat_ids=_chat_ids(environ.get("ADMIN_CHAT_IDS", "")),
     )
     _validate(settings)
     return settings
+
+
+def load_database_url(environ: Mapping[str, str] | None = None) -> str:
+    """The feedback database's SQLAlchemy URL from DATABASE_URL, else a SQLite file in DATA_DIR (./data).
+
+    Read on its own too, for `python -m bot migrate`, which needs no token.
+    """
+    if environ is None:
+        from dotenv import load_dotenv
+
+        load_dotenv()
+        environ = os.environ
+    return database_url(environ.get("DATABASE_URL", ""), Path(environ.get("DATA_DIR", "").strip() or "data"))
 
 
 def _validate(settings: Settings) -> None:
