@@ -64,6 +64,11 @@ def save(store: FeedbackStore, classification_id: str, user: str | None = ALICE,
     )
 
 
+def save_answered(store: FeedbackStore, classification_id: str, answer: str, seed: int = 1) -> None:
+    save(store, classification_id, seed=seed)
+    store.record_answer(classification_id, answer, ALICE)
+
+
 def test_migrations_build_the_schema_from_empty_and_run_again_harmlessly(database_url: str) -> None:
     engine = open_engine(database_url)
     migrate(engine)
@@ -98,8 +103,7 @@ def test_web_verdicts_can_be_answered_by_whoever_holds_the_id(store: FeedbackSto
 
 
 def test_the_kept_photo_is_small_and_carries_no_metadata(store: FeedbackStore) -> None:
-    save(store, "c1")
-    store.record_answer("c1", "right", ALICE)
+    save_answered(store, "c1", "right")
     [answered] = store.answered_photos()
     with Image.open(io.BytesIO(answered.photo)) as kept:
         assert kept.format == "JPEG"
@@ -137,13 +141,11 @@ def test_forget_deletes_everything_of_one_user_and_says_how_much(store: Feedback
 
 def test_the_photo_cap_drops_the_oldest_right_answers_first(store: FeedbackStore, clock: Clock) -> None:
     for index, answer in enumerate(["right", "coral_snake", "right", "kingsnake"]):
-        save(store, f"c{index}", seed=index)
-        store.record_answer(f"c{index}", answer, ALICE)
+        save_answered(store, f"c{index}", answer, seed=index)
         clock.advance(minutes=1)
     sizes = store.stats().photo_bytes
     store.max_photo_bytes = sizes - 1  # one photo too many
-    save(store, "c4", seed=9)
-    store.record_answer("c4", "no_snake", ALICE)
+    save_answered(store, "c4", "no_snake", seed=9)
     kept = [answer.id for answer in store.answered_photos()]
     assert "c0" not in kept and "c2" not in kept  # both "right" photos went first: one was not enough
     assert {"c1", "c3", "c4"} <= set(kept)
@@ -151,11 +153,9 @@ def test_the_photo_cap_drops_the_oldest_right_answers_first(store: FeedbackStore
 
 
 def test_stats_count_agreement_by_verdict_and_the_last_week(store: FeedbackStore, clock: Clock) -> None:
-    save(store, "c1")
-    store.record_answer("c1", "right", ALICE)
+    save_answered(store, "c1", "right")
     clock.advance(days=10)
-    save(store, "c2")
-    store.record_answer("c2", "kingsnake", ALICE)
+    save_answered(store, "c2", "kingsnake")
     save(store, "c3")  # not answered: not counted
     stats = store.stats()
     assert stats.answers == 2 and stats.last_days == 1
@@ -164,10 +164,8 @@ def test_stats_count_agreement_by_verdict_and_the_last_week(store: FeedbackStore
 
 
 def test_answered_photos_since_a_date(store: FeedbackStore, clock: Clock) -> None:
-    save(store, "early")
-    store.record_answer("early", "right", ALICE)
+    save_answered(store, "early", "right")
     clock.advance(days=3)
-    save(store, "late")
-    store.record_answer("late", "no_snake", ALICE)
+    save_answered(store, "late", "no_snake")
     since = clock.now - timedelta(days=1)
     assert [answer.id for answer in store.answered_photos(since)] == ["late"]

@@ -82,13 +82,20 @@ def paste_link(driver, base: str, link: str) -> dict[str, object]:
     return read_result(driver)
 
 
+async def upload_a_coral_snake(
+    make_client: ApiClientFactory, browser: object, folder: Path, seed: int
+) -> dict[str, object]:
+    """Serve the page and upload a drawn coral snake photo in the browser; returns what the page shows."""
+    client = await make_client()
+    photo = folder / "coral.jpg"
+    draw_photo("coral_snake", seed=seed).save(photo)
+    return await asyncio.to_thread(upload_photo, browser, str(client.make_url("")).rstrip("/"), photo)
+
+
 async def test_upload_a_photo_and_see_the_verdict(
     make_client: ApiClientFactory, browser: object, tmp_path: Path
 ) -> None:
-    client = await make_client()
-    photo = tmp_path / "coral.jpg"
-    draw_photo("coral_snake", seed=40).save(photo)
-    result = await asyncio.to_thread(upload_photo, browser, str(client.make_url("")).rstrip("/"), photo)
+    result = await upload_a_coral_snake(make_client, browser, tmp_path, seed=40)
     assert result["class"] == "coral_snake"
     assert result["verdict"] == "Likely a venomous coral snake"
     assert "width:" in str(result["bar"]).replace(" ", "") and "%" in str(result["bar"])
@@ -123,11 +130,7 @@ def answer_wrong_then(driver, choice: str) -> str:
 async def test_say_the_verdict_was_wrong_and_what_it_was(
     make_client: ApiClientFactory, browser: object, tmp_path: Path
 ) -> None:
-    client = await make_client()
-    photo = tmp_path / "coral.jpg"
-    draw_photo("coral_snake", seed=42).save(photo)
-    base = str(client.make_url("")).rstrip("/")
-    await asyncio.to_thread(upload_photo, browser, base, photo)
+    await upload_a_coral_snake(make_client, browser, tmp_path, seed=42)
     thanks = await asyncio.to_thread(answer_wrong_then, browser, "Harmless mimic")
     assert thanks == "Thank you! Your answer helps the bot learn."
     engine = open_engine(f"sqlite:///{tmp_path / 'data' / 'feedback.sqlite3'}")
