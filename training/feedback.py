@@ -88,7 +88,9 @@ def _date(value: str) -> datetime:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m training.feedback", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m training.feedback", description="Users' answers as training data."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     exporting = commands.add_parser("export", help="write answered photos in the class-folder layout")
     exporting.add_argument("out_dir", type=Path)
