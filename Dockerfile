@@ -97,11 +97,14 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY bot/ bot/
 COPY model/ model/
+COPY feedback/ feedback/
 # The translations compiled from their .po files (compiled catalogs are never committed). Bytecode for
 # the bot, and for the standard library modules it imports (the base image ships none): the bot's user
-# cannot write it, so without it every start would compile them again.
+# cannot write it, so without it every start would compile them again. data/ is the only folder the bot
+# writes: the SQLite feedback database when DATABASE_URL is unset (a volume in compose).
 RUN pybabel compile --domain messages --directory bot/locales \
-    && PYTHONDONTWRITEBYTECODE='' python -c 'import bot.__main__' && python -m compileall -q bot model
+    && PYTHONDONTWRITEBYTECODE='' python -c 'import bot.__main__' && python -m compileall -q bot model feedback \
+    && mkdir data && chown 10001:10001 data
 USER 10001:10001
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \

@@ -1,4 +1,8 @@
-"""`python -m bot`: settings, then the model, then the bot in polling or webhook mode."""
+"""`python -m bot`: settings, then the model, then the bot in polling or webhook mode.
+
+`python -m bot migrate` only brings the feedback database's schema up to date (the bot also does it at
+start-up; a Heroku release phase or an operator can do it beforehand).
+"""
 
 import asyncio
 import sys
@@ -9,12 +13,15 @@ leave_out_unused_libraries()  # before anything imports fastai: ~110 MB less mem
 
 from bot.logs import configure_logging  # noqa: E402
 from bot.server import serve_until_stopped  # noqa: E402
-from bot.settings import ConfigError, load_settings  # noqa: E402
+from bot.settings import ConfigError, load_database_url, load_settings  # noqa: E402
 from bot.startup import TokenRejected  # noqa: E402
+from feedback import migrate, open_engine  # noqa: E402
 from model import ModelNotFound, load_classifier  # noqa: E402
 
 
 def main() -> int:
+    if sys.argv[1:] == ["migrate"]:
+        return migrate_database()
     try:
         settings = load_settings()
         configure_logging(settings.telegram_bot_token)
@@ -27,6 +34,22 @@ def main() -> int:
     except TokenRejected as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    return 0
+
+
+def migrate_database() -> int:
+    """Create or upgrade the feedback tables; exit code 1 when the database cannot be reached."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = open_engine(load_database_url())
+    try:
+        migrate(engine)
+    except SQLAlchemyError as error:
+        print(f"error: could not migrate {engine.url!r}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"feedback database {engine.url!r} is up to date")
     return 0
 
 

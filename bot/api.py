@@ -16,6 +16,7 @@ from gettext import NullTranslations
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
+from bot.feedback_service import FeedbackService
 from bot.i18n import LANGUAGES, language_of_request, translations_for
 from bot.images import (
     CHUNK_BYTES,
@@ -39,6 +40,7 @@ API_INFERENCE = web.AppKey("api_inference", ObservedInference)
 FETCHER = web.AppKey("fetcher", ImageFetcher)
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
 API_SETTINGS = web.AppKey("api_settings", Settings)
+CLASSIFY_FEEDBACK = web.AppKey("classify_feedback", FeedbackService)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -55,9 +57,15 @@ class ApiError(Exception):
 
 
 def add_api(
-    app: web.Application, settings: Settings, inference: ObservedInference, fetcher: ImageFetcher
+    app: web.Application,
+    settings: Settings,
+    inference: ObservedInference,
+    fetcher: ImageFetcher,
+    feedback: FeedbackService | None = None,
 ) -> None:
     """Serve the API on `app`, with its error middleware and per-client rate limit."""
+    if feedback is not None:
+        app[CLASSIFY_FEEDBACK] = feedback
     app[API_SETTINGS] = settings
     app[API_INFERENCE] = inference
     app[FETCHER] = fetcher
@@ -78,7 +86,7 @@ async def api_errors_as_json(request: web.Request, handler: Handler) -> web.Stre
 
 async def classify(request: web.Request) -> web.Response:
     """Classify an uploaded photo (multipart `file`) or the image at a link (JSON `{"url": ...}`)."""
-    _check_access(request)
+    check_access(request)
     language = _language(request)
     translations = translations_for(language)
     data = await _image_bytes(request, translations)
@@ -91,10 +99,11 @@ async def classify(request: web.Request) -> web.Response:
         retry_after = str(BUSY_RETRY_MINUTES * 60)
         raise ApiError(503, "overloaded", busy(translations), {"Retry-After": retry_after}) from error
     classifier = inference.classifier
-    return web.json_response(
-        classification(verdict, classifier.name, classifier.version, translations),
-        headers={"Content-Language": language, "Vary": "Accept-Language"},
-    )
+    answer = classification(verdict, classifier.name, classifier.version, translations)
+    feedback = request.app.get(CLASSIFY_FEEDBACK)
+    if feedback is not None:
+        answer["classification_id"] = await feedback.offer("web", None, verdict, classifier.version, data)
+    return web.json_response(answer, headers={"Content-Language": language, "Vary": "Accept-Language"})
 
 
 def classification(
@@ -117,7 +126,8 @@ def classification(
     }
 
 
-def _check_access(request: web.Request) -> None:
+def check_access(request: web.Request) -> None:
+    """The API key (when one is set) and the client's rate limit, shared by every API route."""
     settings = request.app[API_SETTINGS]
     if settings.api_key:
         given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()

@@ -8,7 +8,6 @@ the bot's @name. In a private chat every photo, image file and image link is che
 import logging
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from gettext import NullTranslations
 from html import escape
 
@@ -18,29 +17,20 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.album_replies import album_reply, seen_alone_note
-from bot.albums import AlbumCollector, Outcome
+from bot.albums import Outcome
+from bot.feedback_handlers import feedback_buttons
 from bot.images import ImageFetcher, ImageFetchError, download_telegram_file, first_link
 from bot.inference import Overloaded
 from bot.language_choice import translations_of
-from bot.metrics import ObservedInference
 from bot.replies import busy, failed, help_text, image_error, not_an_image, nothing_to_check, reply_for
+from bot.services import SERVICES, Services
 from model import UnreadableImage, Verdict
 from model.albums import combine
 
 logger = logging.getLogger(__name__)
 
-SERVICES = "services"
 IMAGE_FILE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".bmp", ".tif", ".tiff")
 LINK_ENTITIES = [MessageEntity.URL, MessageEntity.TEXT_LINK]
-
-
-@dataclass(frozen=True)
-class Services:
-    """What the handlers need besides Telegram, kept in `application.bot_data[SERVICES]`."""
-
-    inference: ObservedInference
-    fetcher: ImageFetcher
-    albums: AlbumCollector = field(default_factory=AlbumCollector)
 
 
 class NoImage(Exception):
@@ -92,14 +82,21 @@ async def answer_with_verdict(
     translations: NullTranslations,
     note: str = "",
 ) -> None:
-    """Classify the image in `source` and answer `request` with the verdict or a clear reason why not."""
+    """Classify the image in `source` and answer `request` with the verdict or a clear reason why not.
+
+    A verdict comes with the Right / Wrong feedback buttons (bot/feedback_handlers.py).
+    """
+    services: Services = context.bot_data[SERVICES]
     context.application.create_task(show_typing(request))  # never delays or fails the answer
-    outcome = await check_image(source, context, translations)
+    photo = await fetch_image(source, context, translations)
+    outcome = photo if isinstance(photo, str) else await classify_image(photo, context, translations)
+    buttons = None
     if isinstance(outcome, Verdict):
         text = reply_for(outcome, translations).as_html()
+        buttons = await feedback_buttons(services, request, outcome, photo, translations)
     else:
         text = escape(outcome, quote=False)
-    await request.reply_html(f"{text}\n\n{note}" if note else text, do_quote=True)
+    await request.reply_html(f"{text}\n\n{note}" if note else text, do_quote=True, reply_markup=buttons)
 
 
 async def answer_album(
@@ -119,15 +116,32 @@ async def check_image(
     source: Message, context: ContextTypes.DEFAULT_TYPE, translations: NullTranslations
 ) -> Outcome:
     """The verdict on the image in `source`, or the reason (plain text) why there is none."""
+    photo = await fetch_image(source, context, translations)
+    return photo if isinstance(photo, str) else await classify_image(photo, context, translations)
+
+
+async def fetch_image(
+    source: Message, context: ContextTypes.DEFAULT_TYPE, translations: NullTranslations
+) -> bytes | str:
+    """The bytes of the image in `source`, or the reason (plain text) why there are none."""
     services: Services = context.bot_data[SERVICES]
     try:
-        min_side = services.inference.classifier.input_size
-        data = await image_bytes(source, context, services.fetcher, min_side)
-        return await services.inference.classify(data)
-    except (ImageFetchError, UnreadableImage) as error:
+        return await image_bytes(source, context, services.fetcher, services.inference.classifier.input_size)
+    except ImageFetchError as error:
         return image_error(error, translations)
     except NoImage:
         return not_an_image(translations)
+
+
+async def classify_image(
+    photo: bytes, context: ContextTypes.DEFAULT_TYPE, translations: NullTranslations
+) -> Outcome:
+    """The verdict on `photo`, or the reason (plain text) why there is none."""
+    services: Services = context.bot_data[SERVICES]
+    try:
+        return await services.inference.classify(photo)
+    except UnreadableImage as error:
+        return image_error(error, translations)
     except Overloaded:
         return busy(translations)
 

@@ -34,6 +34,12 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self.feedback = Counter(
+            "snakebot_feedback",
+            "Users' answers saved, by the verdict answered and the answer (right, or the class they named)",
+            ["verdict", "answer"],
+            registry=self.registry,
+        )
         self.queue_depth = Gauge(
             "snakebot_queue_depth", "Photos admitted and not yet answered", registry=self.registry
         )

@@ -3,8 +3,10 @@
 from typing import Any
 
 from bot.api import CLASSIFY_PATH
+from bot.feedback_api import FEEDBACK_PATH
 from bot.i18n import LANGUAGES
 from bot.settings import Settings
+from feedback import ANSWERS
 from model import CLASSES, LABELS
 
 ERRORS = {
@@ -16,6 +18,14 @@ ERRORS = {
     "422": "The link is not a usable public http(s) image link",
     "429": "Too many requests from this client; see Retry-After",
     "503": "Too many photos are waiting; see Retry-After",
+}
+FEEDBACK_ERRORS = {
+    "400": "The body is not JSON",
+    "401": "The API key is missing or wrong (only when the server sets API_KEY)",
+    "404": "The classification is unknown, or too old to answer (a day)",
+    "422": "No classification_id, or an answer that is not one of the listed ones",
+    "429": "Too many requests from this client; see Retry-After",
+    "503": "The feedback database is unreachable; try later",
 }
 
 
@@ -31,12 +41,17 @@ def openapi_document(settings: Settings, model_name: str) -> dict[str, Any]:
                 f"Served by model `{model_name}`. The confidence is the model's estimate, never a guarantee."
             ),
         },
-        "paths": {CLASSIFY_PATH: {"post": _classify_operation()}, "/healthz": {"get": _health_operation()}},
+        "paths": {
+            CLASSIFY_PATH: {"post": _classify_operation()},
+            FEEDBACK_PATH: {"post": _feedback_operation()},
+            "/healthz": {"get": _health_operation()},
+        },
         "components": {"schemas": _schemas()},
     }
     if settings.api_key:
         document["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
-        document["paths"][CLASSIFY_PATH]["post"]["security"] = [{"bearer": []}]
+        for path in (CLASSIFY_PATH, FEEDBACK_PATH):
+            document["paths"][path]["post"]["security"] = [{"bearer": []}]
     return document
 
 
@@ -104,14 +119,50 @@ def _classify_operation() -> dict[str, Any]:
                 },
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Classification"}}},
             },
-            **{
-                status: {
-                    "description": description,
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                }
-                for status, description in ERRORS.items()
-            },
+            **_error_responses(ERRORS),
         },
+    }
+
+
+def _feedback_operation() -> dict[str, Any]:
+    return {
+        "operationId": "feedback",
+        "summary": "Say whether a verdict was right, or what the photo really showed",
+        "description": (
+            "Send the `classification_id` of a classify answer (within a day) and `right`, or the class the "
+            "photo really showed (`kingsnake` for a harmless mimic), or `not_sure`. The photo, kept small "
+            "and without metadata, is then stored with the answer to train better models. Answering twice "
+            "keeps the first answer."
+        ),
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Feedback"}}},
+        },
+        "responses": {
+            "200": {
+                "description": "Saved now, or saved before",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["status"],
+                            "properties": {"status": {"enum": ["recorded", "already_answered"]}},
+                        }
+                    }
+                },
+            },
+            **_error_responses(FEEDBACK_ERRORS),
+        },
+    }
+
+
+def _error_responses(errors: dict[str, str]) -> dict[str, Any]:
+    return {
+        status: {
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for status, description in errors.items()
     }
 
 
@@ -185,6 +236,18 @@ def _schemas() -> dict[str, Any]:
                     "required": ["name", "version"],
                     "properties": {"name": {"type": "string"}, "version": {"type": "string"}},
                 },
+                "classification_id": {
+                    "type": ["string", "null"],
+                    "description": "What `POST /api/v1/feedback` answers to; null when it cannot be answered",
+                },
+            },
+        },
+        "Feedback": {
+            "type": "object",
+            "required": ["classification_id", "answer"],
+            "properties": {
+                "classification_id": {"type": "string", "minLength": 1, "maxLength": 32},
+                "answer": {"enum": list(ANSWERS)},
             },
         },
         "Error": {

@@ -118,7 +118,9 @@ def help_text(translations: NullTranslations) -> str:
         "<b>Language:</b> /language chooses the language I answer in.\n\n"
         "<b>Limits:</b> I only know coral snakes and their banded mimics of the Americas; other snakes "
         "come back as unidentified. A photo can fool me: never handle a snake because of my answer. "
-        "After a bite, call emergency services (911)."
+        "After a bite, call emergency services (911).\n\n"
+        "<b>Teach me:</b> press Right or Wrong under a verdict. /privacy says what is kept; "
+        "/forget deletes it."
     ).format(bot_name=BOT_NAME)
 
 

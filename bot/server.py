@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from aiohttp import web
 from telegram.ext import Application
 
+from bot.feedback_service import open_feedback
 from bot.handlers import Services
 from bot.images import ImageFetcher
 from bot.inference import InferenceService
@@ -23,7 +24,7 @@ from model import Classifier
 logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
-"""Messages, and presses of the bot's inline buttons (/language)."""
+"""Messages, and presses of the bot's inline buttons (/language, feedback)."""
 
 
 @asynccontextmanager
@@ -32,11 +33,14 @@ async def running_bot(settings: Settings, classifier: Classifier) -> AsyncIterat
     inference = InferenceService(classifier, settings.inference_workers, settings.inference_queue_size)
     metrics = Metrics(lambda: inference.queue_depth)
     fetcher = ImageFetcher(settings.fetch_allowed_networks)
-    application = build_application(
-        settings, Services(ObservedInference(inference, metrics, "telegram"), fetcher)
+    feedback = open_feedback(settings, metrics)
+    services = Services(
+        ObservedInference(inference, metrics, "telegram"), fetcher, feedback, settings.admin_chat_ids
     )
-    web_app = build_web_app(settings, application, inference, fetcher, metrics)
+    application = build_application(settings, services)
+    web_app = build_web_app(settings, application, inference, fetcher, metrics, feedback)
     runner = web.AppRunner(web_app, handle_signals=False)
+    await feedback.migrate()
     await fetcher.start()
     try:
         await runner.setup()
@@ -58,6 +62,7 @@ async def running_bot(settings: Settings, classifier: Classifier) -> AsyncIterat
         await application.bot.shutdown()  # its HTTP clients, where getMe never succeeded
         inference.shutdown()
         await fetcher.close()
+        feedback.close()
         logger.info("bot stopped")
 
 

@@ -1,5 +1,7 @@
 """Every setting the bot reads from the environment (and `.env`), typed and checked once at start-up."""
 
+import hashlib
+import hmac
 import ipaddress
 import os
 import re
@@ -8,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from feedback import database_url
 from model import DEFAULT_MODEL_PATH
 
 TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
@@ -41,6 +44,14 @@ class Settings:
     """API requests per minute per client."""
     api_trust_proxy: bool = False
     """Take the client's address from X-Forwarded-For (set by Heroku's router); never without a proxy."""
+    database_url: str = field(default="sqlite:///data/feedback.sqlite3", repr=False)
+    """SQLAlchemy URL of the feedback database: DATABASE_URL, else a SQLite file in DATA_DIR."""
+    feedback_secret: str = field(default="", repr=False)
+    """Key of the HMAC that stands in for Telegram user ids in the database."""
+    feedback_max_mb: int = 500
+    """Cap on all stored feedback photos together; the oldest "Right" photos go first."""
+    admin_chat_ids: frozenset[int] = frozenset()
+    """Chats where /stats answers."""
 
     @property
     def webhook_path(self) -> str:
@@ -71,9 +82,26 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         api_key=environ.get("API_KEY", "").strip(),
         api_rate_limit=_integer(environ, "API_RATE_LIMIT", 30),
         api_trust_proxy=_boolean(environ, "API_TRUST_PROXY", False),
+        database_url=load_database_url(environ),
+        feedback_secret=environ.get("FEEDBACK_SECRET", "").strip() or _secret_from_token(environ),
+        feedback_max_mb=_integer(environ, "FEEDBACK_MAX_MB", 500),
+        admin_chat_ids=_chat_ids(environ.get("ADMIN_CHAT_IDS", "")),
     )
     _validate(settings)
     return settings
+
+
+def load_database_url(environ: Mapping[str, str] | None = None) -> str:
+    """The feedback database's SQLAlchemy URL from DATABASE_URL, else a SQLite file in DATA_DIR (./data).
+
+    Read on its own too, for `python -m bot migrate`, which needs no token.
+    """
+    if environ is None:
+        from dotenv import load_dotenv
+
+        load_dotenv()
+        environ = os.environ
+    return database_url(environ.get("DATABASE_URL", ""), Path(environ.get("DATA_DIR", "").strip() or "data"))
 
 
 def _validate(settings: Settings) -> None:
@@ -90,6 +118,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"PORT must be between 1 and 65535, not {settings.port}")
     if min(settings.inference_workers, settings.inference_queue_size, settings.api_rate_limit) < 1:
         raise ConfigError("INFERENCE_WORKERS, INFERENCE_QUEUE_SIZE and API_RATE_LIMIT must be at least 1")
+    if settings.feedback_max_mb < 1:
+        raise ConfigError("FEEDBACK_MAX_MB must be at least 1")
 
 
 def _integer(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -118,3 +148,16 @@ def _networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network
         return tuple(ipaddress.ip_network(part.strip()) for part in value.split(",") if part.strip())
     except ValueError as error:
         raise ConfigError(f"FETCH_ALLOWED_NETWORKS: {error}") from None
+
+
+def _secret_from_token(environ: Mapping[str, str]) -> str:
+    """Without FEEDBACK_SECRET, a key derived from the bot token: stable across dynos, secret as the token."""
+    token = environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    return hmac.new(token.encode(), b"feedback user ids", hashlib.sha256).hexdigest()
+
+
+def _chat_ids(value: str) -> frozenset[int]:
+    try:
+        return frozenset(int(part) for part in value.split(",") if part.strip())
+    except ValueError:
+        raise ConfigError(f"ADMIN_CHAT_IDS must be comma-separated chat ids, not {value!r}") from None

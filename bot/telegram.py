@@ -16,6 +16,7 @@ from telegram.ext import (
 )
 
 from bot import handlers
+from bot.feedback_handlers import feedback_handlers
 from bot.handlers import SERVICES, Services
 from bot.language_choice import (
     CHOICE_PATTERN,
@@ -121,10 +122,11 @@ def build_application(settings: Settings, services: Services) -> Application:
 
 
 def register_handlers(application: Application) -> None:
-    """First match wins: commands, then addressed images, then private messages, then the hint."""
+    """First match wins: commands and buttons, then addressed images, then private messages, then the hint."""
     application.add_handlers(
         [
             CommandHandler(["start", "help"], handlers.show_help),
+            *feedback_handlers(),
             CommandHandler(list(SNAKE_COMMANDS), handlers.check_replied_image),
             CommandHandler(language_commands(), offer_languages),
             CallbackQueryHandler(remember_language, pattern=CHOICE_PATTERN),

@@ -8,6 +8,8 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.api import add_api
+from bot.feedback_api import add_feedback_api
+from bot.feedback_service import FeedbackService
 from bot.images import ImageFetcher
 from bot.inference import InferenceService
 from bot.metrics import Metrics, ObservedInference
@@ -30,6 +32,7 @@ def build_web_app(
     inference: InferenceService,
     fetcher: ImageFetcher,
     metrics: Metrics,
+    feedback: FeedbackService | None = None,
 ) -> web.Application:
     """The web app: the webhook route only in webhook mode, the API and its pages only while enabled."""
     app = web.Application(client_max_size=1024 * 1024)
@@ -42,7 +45,9 @@ def build_web_app(
     if settings.bot_mode == "webhook":
         app.router.add_post(settings.webhook_path, receive_update)
     if settings.api_enabled:
-        add_api(app, settings, ObservedInference(inference, metrics, "api"), fetcher)
+        add_api(app, settings, ObservedInference(inference, metrics, "api"), fetcher, feedback)
+        if feedback is not None:
+            add_feedback_api(app, feedback)
         add_pages(app, openapi_document(settings, inference.classifier.name))
     return app
 

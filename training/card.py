@@ -55,7 +55,8 @@ RECIPE = """\
   contrast; no hue or saturation changes (the band colours are the signal).
 - Loss: label-smoothing ({label_smoothing}) cross-entropy; {balancing}{distilling}.
 - Schedule: {schedule}; {epoch_size}; batch size {batch_size}; {seeding}.
-- {training_photos} training photos ({split_text}); training took {training_minutes} minutes on 2 shared CPU cores.
+- {training_photos} training photos ({split_text}); training took {training_minutes} minutes on 2 shared CPU
+  cores.
 """
 
 THRESHOLDS = """\
@@ -144,7 +145,9 @@ def _recipe(recipe: dict) -> str:
             if recipe.get("epoch_photos")
             else "each epoch sees every training photo once"
         ),
-        split_text="sources held out" if recipe.get("split", "grouped") == "sources" else "grouped split only",
+        split_text="sources held out"
+        if recipe.get("split", "grouped") == "sources"
+        else "grouped split only",
         schedule=_schedule(recipe),
         balancing=_balancing(recipe.get("balance", 0.0)),
         seeding=_seeding(recipe.get("seed")),

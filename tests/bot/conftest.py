@@ -3,6 +3,7 @@
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -14,13 +15,19 @@ from bot.settings import Settings, load_settings
 from bot.web import SECRET_HEADER
 from model import Classifier
 from tests.fakes.image_host import image_app, serving
-from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_api import FIELD_USER, FakeTelegram, SentMessage
 from tests.tiny_model import photo_bytes
 
 TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz"
 SECRET = "webhook-secret_123"
 PRIVATE_CHAT = {"id": 4242, "type": "private", "first_name": "Field"}
 GROUP_CHAT = {"id": -100777, "type": "supergroup", "title": "Field trip"}
+
+
+@pytest.fixture(autouse=True)
+def in_a_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bot's default data folder (./data, the feedback database) lands in the test's own folder."""
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture
@@ -91,8 +98,19 @@ class RunningBot:
 
     async def ask(self, message: dict[str, Any]) -> str:
         """Deliver a message and return the text of the bot's reply to it."""
-        message_id = await self.send(message)
-        return (await self.telegram.replies_to(message_id)).visible_text
+        return (await self.reply_to(message)).visible_text
+
+    async def reply_to(self, message: dict[str, Any]) -> SentMessage:
+        """Deliver a message and return the bot's reply to it, buttons and all."""
+        return await self.telegram.replies_to(await self.send(message))
+
+    async def press(
+        self, sent: SentMessage, button_text: str, user: dict[str, Any] = FIELD_USER
+    ) -> dict[str, Any]:
+        """Press an inline button under a message the bot sent; returns the bot's answerCallbackQuery."""
+        update = self.telegram.button_press(sent, button_text, user)
+        await self.deliver(update)
+        return await self.telegram.callback_answer(update["callback_query"]["id"])
 
 
 async def post_webhook(settings: Settings, update: dict[str, Any], secret: str | None = SECRET) -> int:

@@ -6,16 +6,20 @@ import signal
 import sys
 from pathlib import Path
 
+from sqlalchemy import inspect
+
+from feedback import open_engine
 from tests.bot.conftest import PRIVATE_CHAT, TOKEN, free_port
 from tests.fakes.telegram_api import FakeTelegram
 from tests.tiny_model import photo_bytes
 
 
-async def run_bot(environment: dict[str, str]) -> asyncio.subprocess.Process:
+async def run_bot(environment: dict[str, str], *arguments: str) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
+        *arguments,
         env={**os.environ, "TELEGRAM_BOT_TOKEN": "", **environment},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -64,3 +68,13 @@ async def test_answers_a_photo_then_stops_cleanly_on_sigterm(
     assert "@coral_check_bot up: polling mode" in log
     assert "bot stopped" in log
     assert TOKEN not in log and TOKEN.split(":")[1] not in log
+
+
+async def test_migrate_creates_the_feedback_database_without_a_token(tmp_path: Path) -> None:
+    process = await run_bot({"DATABASE_URL": "", "DATA_DIR": str(tmp_path / "data")}, "migrate")
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode == 0, stderr.decode()
+    assert "is up to date" in stdout.decode()
+    engine = open_engine(f"sqlite:///{tmp_path / 'data' / 'feedback.sqlite3'}")
+    assert "classifications" in inspect(engine).get_table_names()
+    engine.dispose()

@@ -67,8 +67,33 @@ def test_token_is_not_in_the_settings_repr() -> None:
         ({**TOKEN, "PORT": "http"}, "PORT must be a whole number"),
         ({**TOKEN, "PORT": "70000"}, "PORT must be between"),
         ({**TOKEN, "FETCH_ALLOWED_NETWORKS": "localhost"}, "FETCH_ALLOWED_NETWORKS"),
+        ({**TOKEN, "FEEDBACK_MAX_MB": "0"}, "FEEDBACK_MAX_MB must be at least 1"),
+        ({**TOKEN, "ADMIN_CHAT_IDS": "me"}, "ADMIN_CHAT_IDS must be comma-separated chat ids"),
     ],
 )
 def test_bad_settings_say_what_to_fix(environment: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_settings(environment)
+
+
+def test_feedback_settings() -> None:
+    settings = load_settings(
+        {
+            **TOKEN,
+            "DATABASE_URL": "postgres://bot:pw@db.example:5432/feedback",
+            "FEEDBACK_SECRET": "keyed",
+            "FEEDBACK_MAX_MB": "50",
+            "ADMIN_CHAT_IDS": "4242, -100777",
+        }
+    )
+    assert settings.database_url == "postgresql+psycopg://bot:pw@db.example:5432/feedback"
+    assert (settings.feedback_secret, settings.feedback_max_mb) == ("keyed", 50)
+    assert settings.admin_chat_ids == {4242, -100777}
+    assert "pw@" not in repr(settings) and "keyed" not in repr(settings)
+
+
+def test_without_database_url_feedback_goes_to_sqlite_in_data_dir(tmp_path: Path) -> None:
+    settings = load_settings({**TOKEN, "DATA_DIR": str(tmp_path)})
+    assert settings.database_url == f"sqlite:///{tmp_path}/feedback.sqlite3"
+    other_token = load_settings({"TELEGRAM_BOT_TOKEN": "2:xyz"})
+    assert settings.feedback_secret and settings.feedback_secret != other_token.feedback_secret

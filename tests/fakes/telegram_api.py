@@ -1,9 +1,10 @@
 """A fake Telegram Bot API server on loopback: the bot talks to it as to Telegram, tests play the users.
 
 It speaks the few methods the bot uses (getMe, getUpdates, setWebhook, deleteWebhook, sendMessage,
-sendChatAction, getFile and file downloads, setMyCommands, setMyDescription, setMyShortDescription,
-answerCallbackQuery, editMessageText) with the request and response shapes of the real API, and records
-what the bot sent so tests can read the replies. Faults can be asked for: 429s, stalled calls, calls
+sendChatAction, getFile and file downloads, editMessageText, editMessageReplyMarkup,
+answerCallbackQuery, setMyCommands, setMyDescription, setMyShortDescription) with the request and
+response shapes of the real API, and records what the bot sent so tests can read the replies, press their
+inline buttons and read the bot's answers to presses. Faults can be asked for: 429s, stalled calls, calls
 dropped as if Telegram were out of reach.
 """
 
@@ -14,7 +15,7 @@ import itertools
 import json
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiohttp import web
@@ -29,6 +30,7 @@ BOT_USER = {
     "supports_inline_queries": False,
 }
 LONG_POLL_SECONDS = 0.5  # shorter than Telegram's, so the bot stops quickly in tests
+FIELD_USER = {"id": 555, "is_bot": False, "first_name": "Field", "username": "field_user"}
 
 
 @dataclass
@@ -39,8 +41,29 @@ class SentMessage:
     text: str
     reply_to_message_id: int | None
     parse_mode: str | None
-    reply_markup: dict[str, Any] | None = None
     message_id: int = 0
+    reply_markup: dict[str, Any] | None = None
+    """The inline keyboard, as the bot last set it (edits change it)."""
+
+    @property
+    def buttons(self) -> dict[str, str]:
+        """The inline keyboard's buttons: text -> callback data."""
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return {button["text"]: button["callback_data"] for row in rows for button in row}
+
+    def as_message(self) -> dict[str, Any]:
+        """The message as the Bot API shows it to the bot (plain text; no entities in this fake)."""
+        chat = {"id": self.chat_id, "type": "private" if self.chat_id > 0 else "supergroup", "title": "chat"}
+        message = {
+            "message_id": self.message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": BOT_USER,
+            "text": self.visible_text,
+        }
+        if self.reply_markup:
+            message["reply_markup"] = self.reply_markup
+        return message
 
     @property
     def visible_text(self) -> str:
@@ -63,8 +86,10 @@ class FakeTelegram:
     calls: list[str] = field(default_factory=list)
     profile: dict[tuple[str, str], Any] = field(default_factory=dict)
     """(setMyCommands | setMyDescription | setMyShortDescription, language_code) -> what the bot set."""
-    answered_callbacks: list[str] = field(default_factory=list)
     edits: list[SentMessage] = field(default_factory=list)
+    """Each text edit, as the edited message then read."""
+    callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """callback_query_id -> the bot's answerCallbackQuery parameters (text, show_alert)."""
 
     rate_limited: dict[str, list[int]] = field(default_factory=dict)
     """method -> retry_after seconds to answer its next calls with (a 429 each), in order."""
@@ -77,6 +102,7 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(100)
         self._file_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
         self._new_update = asyncio.Condition()
         self._new_message = asyncio.Condition()
 
@@ -114,21 +140,14 @@ class FakeTelegram:
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": chat,
-            "from": {"id": 555, "is_bot": False, "first_name": "Field", "username": "field_user"},
+            "from": FIELD_USER,
             **content,
         }
 
-    def button_press(self, user: dict[str, Any], sent: SentMessage, data: str) -> dict[str, Any]:
-        """An update: `user` pressed the inline button with `data` under the bot's message `sent`."""
-        message = {
-            "message_id": sent.message_id,
-            "date": int(time.time()),
-            "chat": {"id": sent.chat_id, "type": "private" if sent.chat_id > 0 else "group", "title": "chat"},
-            "from": BOT_USER,
-            "text": sent.text,
-        }
-        query = {"id": f"query-{next(self._update_ids)}", "from": user, "chat_instance": "1", "data": data}
-        return {"update_id": next(self._update_ids), "callback_query": {**query, "message": message}}
+    def command_message(self, chat: dict[str, Any], command: str, **content: Any) -> dict[str, Any]:
+        """A message that is a bot command such as /help, marked as Telegram marks it."""
+        entity = {"type": "bot_command", "offset": 0, "length": len(command.split()[0])}
+        return self.message(chat, text=command, entities=[entity], **content)
 
     def sized_photo_message(
         self, chat: dict[str, Any], sizes: list[tuple[int, int, bytes]], **content: Any
@@ -179,6 +198,25 @@ class FakeTelegram:
 
     def update_for(self, message: dict[str, Any]) -> dict[str, Any]:
         return {"update_id": next(self._update_ids), "message": message}
+
+    def button_press(
+        self, sent: SentMessage, button_text: str, user: dict[str, Any] = FIELD_USER
+    ) -> dict[str, Any]:
+        """An update: `user` presses the inline button labelled `button_text` under a message the bot sent."""
+        return {
+            "update_id": next(self._update_ids),
+            "callback_query": {
+                "id": f"callback-{next(self._callback_ids)}",
+                "from": user,
+                "message": sent.as_message(),
+                "chat_instance": f"instance-{sent.chat_id}",
+                "data": sent.buttons[button_text],
+            },
+        }
+
+    async def callback_answer(self, callback_query_id: str, timeout: float = 30) -> dict[str, Any]:
+        """Wait for the bot's answerCallbackQuery to a button press."""
+        return await self._wait_for(lambda: self.callback_answers.get(callback_query_id), timeout)
 
     async def queue_update(self, update: dict[str, Any]) -> None:
         """Hand an update to the bot through getUpdates (polling mode)."""
@@ -268,22 +306,18 @@ class FakeTelegram:
             text=params["text"],
             reply_to_message_id=reply.get("message_id"),
             parse_mode=params.get("parse_mode"),
-            reply_markup=params.get("reply_markup"),
             message_id=next(self._message_ids),
+            reply_markup=params.get("reply_markup"),
         )
         await self._record(self.sent, sent)
-        return self._message_json(sent)
+        return sent.as_message()
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
-        edit = SentMessage(
-            chat_id=int(params["chat_id"]),
-            text=params["text"],
-            reply_to_message_id=None,
-            parse_mode=params.get("parse_mode"),
-            message_id=int(params["message_id"]),
-        )
-        await self._record(self.edits, edit)
-        return self._message_json(edit)
+        sent = self._sent_message(params)
+        sent.text, sent.parse_mode = params["text"], params.get("parse_mode")
+        sent.reply_markup = params.get("reply_markup")
+        await self._record(self.edits, replace(sent))
+        return sent.as_message()
 
     async def edited(self, message_id: int, timeout: float = 30) -> SentMessage:
         """Wait for the bot to edit its message `message_id`; the latest edit."""
@@ -296,13 +330,20 @@ class FakeTelegram:
             messages.append(sent)
             self._new_message.notify_all()
 
-    def _message_json(self, sent: SentMessage) -> dict[str, Any]:
-        chat = {"id": sent.chat_id, "type": "private" if sent.chat_id > 0 else "group", "title": "chat"}
-        return {"message_id": sent.message_id, "date": int(time.time()), "chat": chat, "text": sent.text}
+    async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        sent = self._sent_message(params)
+        sent.reply_markup = params.get("reply_markup")
+        return sent.as_message()
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
-        self.answered_callbacks.append(params["callback_query_id"])
+        async with self._new_message:
+            self.callback_answers[params["callback_query_id"]] = params
+            self._new_message.notify_all()
         return True
+
+    def _sent_message(self, params: dict[str, Any]) -> SentMessage:
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        return next(sent for sent in self.sent if (sent.chat_id, sent.message_id) == (chat_id, message_id))
 
     async def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
         self.profile["setMyCommands", params.get("language_code", "")] = params["commands"]

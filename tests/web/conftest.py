@@ -2,10 +2,12 @@
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.feedback_service import open_feedback
 from bot.handlers import Services
 from bot.images import ImageFetcher
 from bot.inference import InferenceService
@@ -19,13 +21,21 @@ ApiClientFactory = Callable[..., Awaitable[TestClient]]
 
 
 @pytest.fixture
-async def make_client(tiny_classifier: Classifier) -> AsyncIterator[ApiClientFactory]:
-    """Build a test client for the web app with extra settings, e.g. `await make_client(API_KEY="k")`."""
+async def make_client(tiny_classifier: Classifier, tmp_path: Path) -> AsyncIterator[ApiClientFactory]:
+    """Build a test client for the web app with extra settings, e.g. `await make_client(API_KEY="k")`.
+
+    Its feedback database is a SQLite file in the test's temporary folder unless DATABASE_URL is given.
+    """
     async with AsyncExitStack() as stack:
 
         async def make(classifier: Classifier = tiny_classifier, **environment: str) -> TestClient:
             settings = load_settings(
-                {"TELEGRAM_BOT_TOKEN": "1:test", "FETCH_ALLOWED_NETWORKS": "127.0.0.0/8", **environment}
+                {
+                    "TELEGRAM_BOT_TOKEN": "1:test",
+                    "FETCH_ALLOWED_NETWORKS": "127.0.0.0/8",
+                    "DATA_DIR": str(tmp_path / "data"),
+                    **environment,
+                }
             )
             inference = InferenceService(
                 classifier, settings.inference_workers, settings.inference_queue_size
@@ -35,10 +45,13 @@ async def make_client(tiny_classifier: Classifier) -> AsyncIterator[ApiClientFac
             fetcher = ImageFetcher(settings.fetch_allowed_networks)
             await fetcher.start()
             stack.push_async_callback(fetcher.close)
+            feedback = open_feedback(settings, metrics)
+            await feedback.migrate()
+            stack.callback(feedback.close)
             telegram = build_application(
-                settings, Services(ObservedInference(inference, metrics, "telegram"), fetcher)
+                settings, Services(ObservedInference(inference, metrics, "telegram"), fetcher, feedback)
             )
-            app = build_web_app(settings, telegram, inference, fetcher, metrics)
+            app = build_web_app(settings, telegram, inference, fetcher, metrics, feedback)
             client = TestClient(TestServer(app, host="127.0.0.1"))
             await client.start_server()
             stack.push_async_callback(client.close)

@@ -19,7 +19,7 @@ async def test_document_is_valid_openapi(client: TestClient) -> None:
     assert response.status == 200
     document = await response.json()
     validate(document)
-    assert set(document["paths"]) == {"/api/v1/classify", "/healthz"}
+    assert set(document["paths"]) == {"/api/v1/classify", "/api/v1/feedback", "/healthz"}
     assert "securitySchemes" not in document.get("components", {})
 
     classify = document["paths"]["/api/v1/classify"]["post"]
@@ -34,13 +34,14 @@ async def test_document_shows_the_key_requirement_when_one_is_set(make_client: A
     document = await (await client.get("/openapi.json")).json()
     validate(document)
     assert document["paths"]["/api/v1/classify"]["post"]["security"] == [{"bearer": []}]
+    assert document["paths"]["/api/v1/feedback"]["post"]["security"] == [{"bearer": []}]
 
 
 async def test_docs_page_lists_every_operation_and_status(client: TestClient) -> None:
     response = await client.get("/docs")
     assert response.status == 200 and response.content_type == "text/html"
     page = await response.text()
-    assert "POST /api/v1/classify" in page and "GET /healthz" in page
+    assert "POST /api/v1/classify" in page and "POST /api/v1/feedback" in page and "GET /healthz" in page
     for status in ("200", "400", "413", "415", "422", "429", "503"):
         assert f"<code>{status}</code>" in page
     assert "http://" not in page.split("<pre>")[0].replace('href="/', "")  # no external assets

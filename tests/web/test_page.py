@@ -1,4 +1,4 @@
-"""The page at `/`, driven in headless Chromium: upload a photo, paste a link, read the result in the DOM."""
+"""The page at `/`, driven in headless Chromium: upload a photo, paste a link, read the result, answer it."""
 
 import asyncio
 import shutil
@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
+from feedback import open_engine
 from tests.fakes.image_host import image_app, serving
 from tests.tiny_model import draw_photo, photo_bytes
 from tests.web.conftest import ApiClientFactory
@@ -112,12 +114,12 @@ def paste_link(driver, base: str, link: str) -> dict[str, object]:
 
 
 async def upload_a_coral_snake(
-    make_client: ApiClientFactory, driver: object, folder: Path, screenshot: str
+    make_client: ApiClientFactory, driver: object, folder: Path, screenshot: str, seed: int = 40
 ) -> dict[str, object]:
     """Serve the page, upload a drawn coral snake in `driver` and read the result."""
     client = await make_client()
     photo = folder / "coral.jpg"
-    draw_photo("coral_snake", seed=40).save(photo)
+    draw_photo("coral_snake", seed=seed).save(photo)
     base = str(client.make_url("")).rstrip("/")
     return await asyncio.to_thread(upload_photo, driver, base, photo, screenshot)
 
@@ -156,3 +158,30 @@ async def test_the_page_in_spanish_follows_the_browser_and_switches(
     assert lead.startswith("Is the banded snake in your photo")
     lead = await asyncio.to_thread(switch_language, spanish_browser, "es")
     assert lead.startswith("¿La serpiente con anillos de tu foto")
+
+
+def answer_wrong_then(driver, choice: str) -> str:
+    """Under the verdict on the page: press Wrong, then `choice`; returns the thanks (or error) shown."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.find_element(By.ID, "feedback-wrong").click()
+    driver.find_element(By.XPATH, f"//div[@id='feedback-second']//button[text()='{choice}']").click()
+    status = driver.find_element(By.ID, "feedback-status")
+    WebDriverWait(driver, 30).until(lambda _: status.text not in ("", "Saving…"))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SCREENSHOTS / "page-feedback.png"))
+    return status.text
+
+
+async def test_say_the_verdict_was_wrong_and_what_it_was(
+    make_client: ApiClientFactory, browser: object, tmp_path: Path
+) -> None:
+    await upload_a_coral_snake(make_client, browser, tmp_path, "page-before-feedback.png", seed=42)
+    thanks = await asyncio.to_thread(answer_wrong_then, browser, "Harmless mimic")
+    assert thanks == "Thank you! Your answer helps the bot learn."
+    engine = open_engine(f"sqlite:///{tmp_path / 'data' / 'feedback.sqlite3'}")
+    with engine.connect() as connection:
+        answers = connection.execute(text("SELECT source, answer FROM classifications")).all()
+    engine.dispose()
+    assert [tuple(answer) for answer in answers] == [("web", "kingsnake")]

@@ -1,0 +1,48 @@
+"""`POST /api/v1/feedback`: the web page's Right / Wrong, for a classification the classify answer named.
+
+Rate-limited and key-checked like classify. Answers: 200 `{"status": "recorded" | "already_answered"}`,
+404 unknown or expired classification, 422 a bad answer, 503 the database is unreachable.
+"""
+
+from aiohttp import web
+
+from bot.api import ApiError, check_access
+from bot.feedback_service import FeedbackService, FeedbackUnavailable
+from feedback import ANSWERS, AnswerOutcome
+
+FEEDBACK_PATH = "/api/v1/feedback"
+API_FEEDBACK = web.AppKey("api_feedback", FeedbackService)
+
+
+def add_feedback_api(app: web.Application, feedback: FeedbackService) -> None:
+    app[API_FEEDBACK] = feedback
+    app.router.add_post(FEEDBACK_PATH, record_feedback)
+
+
+async def record_feedback(request: web.Request) -> web.Response:
+    """Save the answer to a classification: "right", or the class the photo really showed."""
+    check_access(request)
+    classification_id, answer = await _feedback_fields(request)
+    try:
+        outcome = await request.app[API_FEEDBACK].answer(classification_id, answer, None)
+    except FeedbackUnavailable as error:
+        message = "Couldn't save your answer; please try later."
+        raise ApiError(503, "unavailable", message, {"Retry-After": "60"}) from error
+    if outcome not in (AnswerOutcome.RECORDED, AnswerOutcome.ALREADY_ANSWERED):
+        raise ApiError(404, "unknown_classification", "This classification is unknown or too old to answer.")
+    return web.json_response({"status": outcome.value})
+
+
+async def _feedback_fields(request: web.Request) -> tuple[str, str]:
+    try:
+        payload = await request.json()
+    except ValueError as error:
+        raise ApiError(400, "bad_json", "The body is not valid JSON.") from error
+    if not isinstance(payload, dict):
+        payload = {}
+    classification_id, answer = payload.get("classification_id"), payload.get("answer")
+    if not isinstance(classification_id, str) or not 0 < len(classification_id) <= 32:
+        raise ApiError(422, "bad_feedback", "Send the classification_id from the classify answer.")
+    if answer not in ANSWERS:
+        raise ApiError(422, "bad_feedback", f"answer must be one of {', '.join(ANSWERS)}.")
+    return classification_id, answer

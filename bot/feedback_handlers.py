@@ -1,0 +1,137 @@
+"""Users teach the bot: the Right / Wrong buttons under a verdict, /privacy, /forget, and /stats.
+
+A button press carries the classification id; the verdict it refers to, and who may answer it, are in
+the database, so whichever process gets the press can answer it. Pressing twice, or an old button,
+does no harm.
+"""
+
+import logging
+from collections.abc import Awaitable
+from contextlib import suppress
+from gettext import NullTranslations
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import feedback_replies as words
+from bot.feedback_service import FeedbackUnavailable
+from bot.language_choice import translations_of
+from bot.services import SERVICES, Services
+from feedback import AnswerOutcome
+from model import Verdict
+
+logger = logging.getLogger(__name__)
+
+
+def feedback_handlers() -> list[BaseHandler]:
+    """The handlers to register before any catch-all message handler."""
+    return [
+        CommandHandler("privacy", show_privacy),
+        CommandHandler("forget", forget_user),
+        CommandHandler("stats", show_stats),
+        CallbackQueryHandler(answer_button, pattern=words.CALLBACK_DATA),
+    ]
+
+
+async def feedback_buttons(
+    services: Services, request: Message, verdict: Verdict, photo: bytes, translations: NullTranslations
+) -> InlineKeyboardMarkup | None:
+    """Right / Wrong for a verdict, stored first so any process can take the answer; None without feedback."""
+    if services.feedback is None:
+        return None
+    asker = request.from_user.id if request.from_user else None
+    version = services.inference.classifier.version
+    classification_id = await services.feedback.offer("telegram", asker, verdict, version, photo)
+    if classification_id is None:
+        return None
+    return words.verdict_buttons(classification_id, translations)
+
+
+async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A press on Right, Wrong or one of the answers after Wrong."""
+    query = update.callback_query
+    translations = translations_of(update, context)
+    classification_id, choice = words.CALLBACK_DATA.match(query.data or "").groups()
+    feedback = _services(context).feedback
+    if feedback is None:
+        await query.answer(words.could_not_save(translations), show_alert=True)
+        return
+    try:
+        if choice == "wrong":
+            outcome = await feedback.check(classification_id, query.from_user.id)
+        else:
+            outcome = await feedback.answer(classification_id, choice, query.from_user.id)
+    except FeedbackUnavailable:
+        await query.answer(words.could_not_save(translations), show_alert=True)
+        return
+    await _show_outcome(query, outcome, classification_id, translations)
+
+
+async def _show_outcome(
+    query: CallbackQuery, outcome: AnswerOutcome, classification_id: str, translations: NullTranslations
+) -> None:
+    if outcome is AnswerOutcome.OPEN:  # "Wrong": ask what it was
+        await _edit(
+            query.edit_message_reply_markup(words.correction_buttons(classification_id, translations))
+        )
+        await query.answer(words.what_was_it(translations))
+    elif outcome in (AnswerOutcome.RECORDED, AnswerOutcome.ALREADY_ANSWERED):
+        if isinstance(query.message, Message) and query.message.text is not None:
+            thanked = words.with_thanks(query.message.text_html, translations)
+            await _edit(query.edit_message_text(thanked, parse_mode=ParseMode.HTML, reply_markup=None))
+        recorded = outcome is AnswerOutcome.RECORDED
+        await query.answer(words.thanks(translations) if recorded else words.already_answered(translations))
+    elif outcome is AnswerOutcome.NOT_YOURS:
+        await query.answer(words.not_yours(translations), show_alert=True)
+    else:
+        await _edit(query.edit_message_reply_markup(None))
+        await query.answer(words.unknown_verdict(translations), show_alert=True)
+
+
+async def _edit(edit: Awaitable[object]) -> None:
+    """Edit the message; a second press finds it edited already ("message is not modified")."""
+    with suppress(BadRequest):
+        await edit
+
+
+async def show_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/privacy: what is kept and why."""
+    await update.effective_message.reply_html(words.privacy(translations_of(update, context)), do_quote=False)
+
+
+async def forget_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/forget: delete everything of this user, and say how much."""
+    translations = translations_of(update, context)
+    message = update.effective_message
+    feedback = _services(context).feedback
+    if feedback is None or update.effective_user is None:
+        await message.reply_text(words.forgotten_nothing(translations), do_quote=True)
+        return
+    try:
+        result = await feedback.forget(update.effective_user.id)
+    except FeedbackUnavailable:
+        await message.reply_text(words.could_not_reach_the_database(translations), do_quote=True)
+        return
+    await message.reply_text(words.forgotten(result, translations), do_quote=True)
+
+
+async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats, for the operators' chats only: feedback counts and agreement by verdict."""
+    translations = translations_of(update, context)
+    message = update.effective_message
+    services = _services(context)
+    if services.feedback is None or update.effective_chat.id not in services.admin_chat_ids:
+        await message.reply_text(words.only_for_operators(translations), do_quote=True)
+        return
+    try:
+        stats = await services.feedback.stats()
+    except FeedbackUnavailable:
+        await message.reply_text(words.could_not_reach_the_database(translations), do_quote=True)
+        return
+    await message.reply_text(words.stats_text(stats, translations), do_quote=False)
+
+
+def _services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.bot_data[SERVICES]

@@ -1,0 +1,143 @@
+"""The words and buttons of feedback: Right / Wrong under a verdict, what it really was, thanks, privacy.
+
+Every word goes through `translations` (see the translation convention); the buttons' callback data
+carries everything a press needs (the classification id and the choice), so any process can answer it.
+"""
+
+import re
+from gettext import NullTranslations
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from feedback import Answer, FeedbackStats, Forgotten
+
+CALLBACK_PREFIX = "fb"
+CALLBACK_DATA = re.compile(
+    rf"^{CALLBACK_PREFIX}:([A-Za-z0-9_-]{{1,32}}):(right|wrong|coral_snake|kingsnake|other_snake|no_snake|not_sure)$"
+)
+
+
+def _button(text: str, classification_id: str, choice: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=f"{CALLBACK_PREFIX}:{classification_id}:{choice}")
+
+
+def verdict_buttons(classification_id: str, translations: NullTranslations) -> InlineKeyboardMarkup:
+    """Right / Wrong, under a verdict."""
+    _ = translations.gettext
+    return InlineKeyboardMarkup(
+        [[_button(_("Right"), classification_id, "right"), _button(_("Wrong"), classification_id, "wrong")]]
+    )
+
+
+def correction_buttons(classification_id: str, translations: NullTranslations) -> InlineKeyboardMarkup:
+    """After "Wrong": what was it?"""
+    _ = translations.gettext
+    choices: list[tuple[str, Answer]] = [
+        (_("Coral snake"), "coral_snake"),
+        (_("Harmless mimic"), "kingsnake"),
+        (_("Other snake"), "other_snake"),
+        (_("No snake"), "no_snake"),
+        (_("Not sure"), "not_sure"),
+    ]
+    buttons = [_button(text, classification_id, answer) for text, answer in choices]
+    return InlineKeyboardMarkup([buttons[:2], buttons[2:4], buttons[4:]])
+
+
+def what_was_it(translations: NullTranslations) -> str:
+    return translations.gettext("What was it? Pick one of the buttons.")
+
+
+def thanks(translations: NullTranslations) -> str:
+    return translations.gettext("Thank you! Your answer helps the bot learn.")
+
+
+def already_answered(translations: NullTranslations) -> str:
+    return translations.gettext("Thanks, your answer is already saved.")
+
+
+def not_yours(translations: NullTranslations) -> str:
+    return translations.gettext("Only the person who asked can answer this one.")
+
+
+def unknown_verdict(translations: NullTranslations) -> str:
+    return translations.gettext("This verdict is too old or unknown. Send the photo again to answer.")
+
+
+def could_not_save(translations: NullTranslations) -> str:
+    return translations.gettext("Sorry, I couldn't save your answer. Please try again later.")
+
+
+def could_not_reach_the_database(translations: NullTranslations) -> str:
+    return translations.gettext("Sorry, I can't reach my database right now. Please try again later.")
+
+
+def with_thanks(verdict_html: str, translations: NullTranslations) -> str:
+    """The verdict message as it reads once answered."""
+    return f"{verdict_html}\n\n<i>{escape(thanks(translations), quote=False)}</i>"
+
+
+def privacy(translations: NullTranslations) -> str:
+    """/privacy: what is kept, why, and how to delete it."""
+    _ = translations.gettext
+    lines = [
+        _("<b>What this bot keeps</b>"),
+        _(
+            "To let you answer the Right / Wrong buttons, a small copy of your photo (a re-encoded JPEG, "
+            "at most 500 pixels, with all metadata such as location removed) and the model's answer are "
+            "kept for a day. If you don't press a button, they are then deleted."
+        ),
+        _(
+            "When you press a button, the photo, the model's answer and version, and your answer are kept "
+            "to train better models."
+        ),
+        _(
+            "Never your name, username or phone number: your Telegram id only as a keyed hash, so the "
+            "database alone cannot tell who you are."
+        ),
+        _("/forget deletes everything of yours at once."),
+    ]
+    return "\n\n".join(lines)
+
+
+def forgotten_nothing(translations: NullTranslations) -> str:
+    return translations.gettext("I had no answers of yours; nothing of yours is stored now.")
+
+
+def forgotten(result: Forgotten, translations: NullTranslations) -> str:
+    """/forget: how much was deleted."""
+    if result.answers == 0:
+        return forgotten_nothing(translations)
+    answers = translations.ngettext(
+        "I deleted your {count} answer.", "I deleted your {count} answers.", result.answers
+    ).format(count=result.answers)
+    photos = translations.ngettext(
+        "{count} photo was deleted with them.", "{count} photos were deleted with them.", result.photos
+    ).format(count=result.photos)
+    return f"{answers} {photos}"
+
+
+def only_for_operators(translations: NullTranslations) -> str:
+    return translations.gettext("/stats is only for the bot's operators.")
+
+
+def stats_text(stats: FeedbackStats, translations: NullTranslations) -> str:
+    """/stats: answers in all and in the last week, how often each verdict was right, answers by kind."""
+    _ = translations.gettext
+    lines = [
+        _("Answers: {answers} ({recent} in the last 7 days)").format(
+            answers=stats.answers, recent=stats.last_days
+        ),
+        _("Photos stored: {megabytes:.1f} MB").format(megabytes=stats.photo_bytes / 1024 / 1024),
+    ]
+    for verdict, agreement in sorted(stats.by_verdict.items()):
+        lines.append(
+            _("{verdict}: right {right} of {answers}").format(
+                verdict=verdict, right=agreement.right, answers=agreement.answers
+            )
+        )
+    lines += [
+        _("Answered {answer}: {count}").format(answer=answer, count=count)
+        for answer, count in sorted(stats.by_answer.items())
+    ]
+    return "\n".join(lines)

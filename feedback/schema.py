@@ -1,0 +1,45 @@
+"""The tables. Migrations (feedback/migrations) create them; this module says how the code sees them."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Index, Integer, LargeBinary, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Classification(Base):
+    """A verdict shown with feedback buttons, and later the user's answer to it.
+
+    Written when the buttons are shown, so any process can answer a button press. Until the user answers,
+    the photo is kept only for a short while (`PENDING_HOURS` in store.py), then the row is deleted.
+    """
+
+    __tablename__ = "classifications"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(String(16))
+    """telegram or web."""
+    user_hash: Mapped[str | None] = mapped_column(String(64))
+    """HMAC of the Telegram user's id; None for the web page."""
+    label: Mapped[str] = mapped_column(String(32))
+    """The model's verdict, "uncertain" included."""
+    best_guess: Mapped[str] = mapped_column(String(32))
+    probabilities: Mapped[dict[str, Any]] = mapped_column(JSON)
+    model_version: Mapped[str] = mapped_column(String(64))
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    """The re-encoded JPEG (feedback/photos.py); None once dropped to keep under the size cap."""
+    photo_size: Mapped[int] = mapped_column(Integer, default=0)
+    """Bytes in `photo`, so the cap is kept without reading the photos."""
+    answer: Mapped[str | None] = mapped_column(String(16))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_classifications_user_hash", "user_hash"),
+        Index("ix_classifications_answered_at", "answered_at"),
+        Index("ix_classifications_created_at", "created_at"),
+    )

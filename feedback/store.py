@@ -1,0 +1,260 @@
+"""The store: verdicts shown with buttons, users' answers, forgetting a user, and the numbers operators see.
+
+Every method is one short transaction, so several processes (web dynos) can share one database:
+nothing a button press needs is kept in memory.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Engine, and_, delete, func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from feedback.answers import Answer
+from feedback.photos import reencode_photo
+from feedback.schema import Classification
+
+PENDING_HOURS = 24
+"""How long a verdict waits for an answer; unanswered ones (and their photos) are deleted after that."""
+STATS_DAYS = 7
+PHOTOS_DROPPED_PER_QUERY = 200
+
+
+class AnswerOutcome(Enum):
+    OPEN = "open"
+    """Not answered yet, and this user may answer."""
+    RECORDED = "recorded"
+    ALREADY_ANSWERED = "already_answered"
+    UNKNOWN = "unknown"
+    """Never stored, or too old and forgotten."""
+    NOT_YOURS = "not_yours"
+    """Someone else asked: only they may answer."""
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    outcome: AnswerOutcome
+    label: str | None
+    """The model's verdict that was answered (None when unknown)."""
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    answers: int
+    photos: int
+
+
+@dataclass(frozen=True)
+class VerdictAgreement:
+    answers: int
+    right: int
+
+
+@dataclass(frozen=True)
+class FeedbackStats:
+    answers: int
+    last_days: int
+    """Answers in the last `STATS_DAYS` days."""
+    by_verdict: dict[str, VerdictAgreement]
+    by_answer: dict[str, int]
+    photo_bytes: int
+
+
+@dataclass(frozen=True)
+class AnsweredPhoto:
+    """One answer with its photo, as the training export reads it."""
+
+    id: str
+    label: str
+    best_guess: str
+    answer: str
+    model_version: str
+    answered_at: datetime
+    photo: bytes
+
+
+class FeedbackStore:
+    def __init__(
+        self,
+        engine: Engine,
+        max_photo_bytes: int | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        """`max_photo_bytes`: the cap on all photos together (None: no cap, for readers such as exports)."""
+        self.engine = engine
+        self.max_photo_bytes = max_photo_bytes
+        self._clock = clock
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def save_classification(
+        self,
+        classification_id: str,
+        *,
+        source: str,
+        user_hash: str | None,
+        label: str,
+        best_guess: str,
+        probabilities: dict[str, float],
+        model_version: str,
+        photo: bytes,
+    ) -> None:
+        """Keep a verdict the buttons refer to, with a re-encoded copy of its photo, until answered or old."""
+        small = reencode_photo(photo)
+        with self._sessions.begin() as session:
+            session.execute(delete(Classification).where(self._expired()))
+            session.add(
+                Classification(
+                    id=classification_id,
+                    created_at=self._clock(),
+                    source=source,
+                    user_hash=user_hash,
+                    label=label,
+                    best_guess=best_guess,
+                    probabilities=probabilities,
+                    model_version=model_version,
+                    photo=small,
+                    photo_size=len(small),
+                )
+            )
+            self._keep_under_cap(session)
+
+    def check(self, classification_id: str, user_hash: str | None) -> AnswerOutcome:
+        """May this user still answer this verdict? (`OPEN` if so.)"""
+        with self._sessions() as session:
+            row = session.get(Classification, classification_id)
+            return self._outcome_for(row, user_hash)
+
+    def record_answer(self, classification_id: str, answer: Answer, user_hash: str | None) -> AnswerResult:
+        """Store the user's answer once: a second press, or someone else's press, changes nothing."""
+        with self._sessions.begin() as session:
+            recorded = session.execute(
+                update(Classification)
+                .where(
+                    Classification.id == classification_id,
+                    Classification.answer.is_(None),
+                    ~self._expired(),
+                    or_(Classification.user_hash.is_(None), Classification.user_hash == user_hash),
+                )
+                .values(answer=answer, answered_at=self._clock())
+            ).rowcount
+            row = session.get(Classification, classification_id)
+            label = row.label if row is not None else None
+            if recorded:
+                self._keep_under_cap(session)
+                return AnswerResult(AnswerOutcome.RECORDED, label)
+            return AnswerResult(self._outcome_for(row, user_hash), label)
+
+    def forget(self, user_hash: str) -> Forgotten:
+        """Delete everything of one user: answers, photos and verdicts awaiting an answer."""
+        mine = Classification.user_hash == user_hash
+        with self._sessions.begin() as session:
+            answers = session.scalar(select(func.count()).where(mine, Classification.answer.is_not(None)))
+            photos = session.scalar(
+                select(func.count()).where(
+                    mine, Classification.answer.is_not(None), Classification.photo.is_not(None)
+                )
+            )
+            session.execute(delete(Classification).where(mine))
+        return Forgotten(answers=answers or 0, photos=photos or 0)
+
+    def stats(self) -> FeedbackStats:
+        """Counts for operators: answers in all and lately, agreement by verdict, answers by kind."""
+        answered = Classification.answer.is_not(None)
+        since = self._clock() - timedelta(days=STATS_DAYS)
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Classification.label, Classification.answer, func.count())
+                .where(answered)
+                .group_by(Classification.label, Classification.answer)
+            ).all()
+            last_days = session.scalar(
+                select(func.count()).where(answered, Classification.answered_at >= since)
+            )
+            photo_bytes = session.scalar(select(func.coalesce(func.sum(Classification.photo_size), 0)))
+        return _stats_from(rows, last_days or 0, photo_bytes or 0)
+
+    def answered_photos(self, since: datetime | None = None) -> Iterator[AnsweredPhoto]:
+        """Answers that still have their photo, oldest first, read a few at a time."""
+        query = select(Classification).where(
+            Classification.answer.is_not(None), Classification.photo.is_not(None)
+        )
+        if since is not None:
+            query = query.where(Classification.answered_at >= since)
+        with self._sessions() as session:
+            rows = session.scalars(query.order_by(Classification.answered_at).execution_options(yield_per=50))
+            for row in rows:
+                yield AnsweredPhoto(
+                    id=row.id,
+                    label=row.label,
+                    best_guess=row.best_guess,
+                    answer=row.answer or "",
+                    model_version=row.model_version,
+                    answered_at=_aware(row.answered_at),
+                    photo=row.photo or b"",
+                )
+
+    def _expired(self) -> Any:
+        cutoff = self._clock() - timedelta(hours=PENDING_HOURS)
+        return and_(Classification.answer.is_(None), Classification.created_at < cutoff)
+
+    def _outcome_for(self, row: Classification | None, user_hash: str | None) -> AnswerOutcome:
+        if row is None:
+            return AnswerOutcome.UNKNOWN
+        if row.user_hash is not None and row.user_hash != user_hash:
+            return AnswerOutcome.NOT_YOURS
+        if row.answer is not None:
+            return AnswerOutcome.ALREADY_ANSWERED
+        if _aware(row.created_at) < self._clock() - timedelta(hours=PENDING_HOURS):
+            return AnswerOutcome.UNKNOWN
+        return AnswerOutcome.OPEN
+
+    def _keep_under_cap(self, session: Session) -> None:
+        """Drop the oldest answered photos, "right" ones first, until all photos fit in the cap."""
+        if self.max_photo_bytes is None:
+            return
+        total = session.scalar(select(func.coalesce(func.sum(Classification.photo_size), 0))) or 0
+        excess = total - self.max_photo_bytes
+        while excess > 0:
+            victims = session.execute(
+                select(Classification.id, Classification.photo_size)
+                .where(Classification.answer.is_not(None), Classification.photo.is_not(None))
+                .order_by((Classification.answer != "right"), Classification.answered_at)
+                .limit(PHOTOS_DROPPED_PER_QUERY)
+            ).all()
+            if not victims:
+                return  # only photos awaiting an answer are left; they expire by themselves
+            chosen = []
+            for victim_id, size in victims:
+                chosen.append(victim_id)
+                excess -= size
+                if excess <= 0:
+                    break
+            session.execute(
+                update(Classification).where(Classification.id.in_(chosen)).values(photo=None, photo_size=0)
+            )
+
+
+def _stats_from(rows: list[Any], last_days: int, photo_bytes: int) -> FeedbackStats:
+    by_verdict: dict[str, VerdictAgreement] = {}
+    by_answer: dict[str, int] = {}
+    for label, answer, count in rows:
+        seen = by_verdict.get(label, VerdictAgreement(0, 0))
+        right = count if answer == "right" else 0
+        by_verdict[label] = VerdictAgreement(seen.answers + count, seen.right + right)
+        by_answer[answer] = by_answer.get(answer, 0) + count
+    return FeedbackStats(
+        answers=sum(by_answer.values()),
+        last_days=last_days,
+        by_verdict=by_verdict,
+        by_answer=by_answer,
+        photo_bytes=photo_bytes,
+    )
+
+
+def _aware(moment: datetime | None) -> datetime:
+    """SQLite gives back naive datetimes; every time we store is UTC."""
+    assert moment is not None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

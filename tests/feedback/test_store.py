@@ -1,0 +1,171 @@
+"""The store on an empty SQLite file and on a real PostgreSQL database, migrated from nothing."""
+
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PIL import Image
+from sqlalchemy import inspect, text
+
+from feedback import AnswerOutcome, FeedbackStore, migrate, open_engine, user_hash
+from feedback.photos import LONG_SIDE
+from tests.tiny_model import draw_photo
+
+ALICE = user_hash("secret", 555)
+BOB = user_hash("secret", 556)
+PROBABILITIES = {"coral_snake": 0.8, "kingsnake": 0.1, "other_snake": 0.05, "no_snake": 0.05}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **elapsed: float) -> None:
+        self.now += timedelta(**elapsed)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(database_url: str, clock: Clock) -> Iterator[FeedbackStore]:
+    engine = open_engine(database_url)
+    migrate(engine)
+    yield FeedbackStore(engine, max_photo_bytes=10 * 1024 * 1024, clock=clock)
+    engine.dispose()
+
+
+def photo_with_location(size: tuple[int, int] = (1200, 800), seed: int = 1) -> bytes:
+    """A JPEG carrying EXIF with a GPS position and a camera model, as phones write them."""
+    exif = Image.Exif()
+    exif[0x0110] = "Field Phone 12"  # Model
+    exif[0x8825] = {1: "N", 2: (29.0, 45.0, 0.0)}  # GPSInfo
+    output = io.BytesIO()
+    draw_photo("coral_snake", seed=seed, size=size).save(output, "JPEG", exif=exif)
+    return output.getvalue()
+
+
+def save(store: FeedbackStore, classification_id: str, user: str | None = ALICE, seed: int = 1) -> None:
+    store.save_classification(
+        classification_id,
+        source="telegram",
+        user_hash=user,
+        label="coral_snake",
+        best_guess="coral_snake",
+        probabilities=PROBABILITIES,
+        model_version="abc123",
+        photo=photo_with_location(seed=seed),
+    )
+
+
+def save_answered(store: FeedbackStore, classification_id: str, answer: str, seed: int = 1) -> None:
+    save(store, classification_id, seed=seed)
+    store.record_answer(classification_id, answer, ALICE)
+
+
+def test_migrations_build_the_schema_from_empty_and_run_again_harmlessly(database_url: str) -> None:
+    engine = open_engine(database_url)
+    migrate(engine)
+    migrate(engine)
+    assert "classifications" in inspect(engine).get_table_names()
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0001"
+    engine.dispose()
+
+
+def test_an_answer_is_recorded_once_and_only_by_the_asker(store: FeedbackStore) -> None:
+    save(store, "c1")
+    assert store.check("c1", ALICE) is AnswerOutcome.OPEN
+    assert store.check("c1", BOB) is AnswerOutcome.NOT_YOURS
+    assert store.record_answer("c1", "coral_snake", BOB).outcome is AnswerOutcome.NOT_YOURS
+    recorded = store.record_answer("c1", "kingsnake", ALICE)
+    assert (recorded.outcome, recorded.label) == (AnswerOutcome.RECORDED, "coral_snake")
+    assert store.record_answer("c1", "right", ALICE).outcome is AnswerOutcome.ALREADY_ANSWERED
+    assert store.record_answer("nope", "right", ALICE).outcome is AnswerOutcome.UNKNOWN
+    [answered] = store.answered_photos()
+    assert (answered.id, answered.answer, answered.label, answered.model_version) == (
+        "c1",
+        "kingsnake",
+        "coral_snake",
+        "abc123",
+    )
+
+
+def test_web_verdicts_can_be_answered_by_whoever_holds_the_id(store: FeedbackStore) -> None:
+    save(store, "w1", user=None)
+    assert store.record_answer("w1", "no_snake", None).outcome is AnswerOutcome.RECORDED
+
+
+def test_the_kept_photo_is_small_and_carries_no_metadata(store: FeedbackStore) -> None:
+    save_answered(store, "c1", "right")
+    [answered] = store.answered_photos()
+    with Image.open(io.BytesIO(answered.photo)) as kept:
+        assert kept.format == "JPEG"
+        assert max(kept.size) == LONG_SIDE and kept.size == (500, 333)
+        assert not kept.getexif()
+        assert "icc_profile" not in kept.info and "exif" not in kept.info
+
+
+def test_unanswered_verdicts_expire_with_their_photos(store: FeedbackStore, clock: Clock) -> None:
+    save(store, "old")
+    clock.advance(hours=25)
+    assert store.record_answer("old", "right", ALICE).outcome is AnswerOutcome.UNKNOWN
+    save(store, "new")  # saving clears what expired
+    with store.engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM classifications")) == 1
+
+
+def test_forget_deletes_everything_of_one_user_and_says_how_much(store: FeedbackStore) -> None:
+    for name in ("a1", "a2", "a3"):
+        save(store, name)
+    save(store, "b1", user=BOB)
+    store.record_answer("a1", "right", ALICE)
+    store.record_answer("a2", "not_sure", ALICE)
+    store.record_answer("b1", "right", BOB)
+    forgotten = store.forget(ALICE)
+    assert (forgotten.answers, forgotten.photos) == (2, 2)
+    with store.engine.connect() as connection:
+        mine = connection.scalar(
+            text("SELECT count(*) FROM classifications WHERE user_hash = :u"), {"u": ALICE}
+        )
+    assert mine == 0
+    assert [answer.id for answer in store.answered_photos()] == ["b1"]
+    assert store.forget(ALICE).answers == 0
+
+
+def test_the_photo_cap_drops_the_oldest_right_answers_first(store: FeedbackStore, clock: Clock) -> None:
+    for index, answer in enumerate(["right", "coral_snake", "right", "kingsnake"]):
+        save_answered(store, f"c{index}", answer, seed=index)
+        clock.advance(minutes=1)
+    sizes = store.stats().photo_bytes
+    store.max_photo_bytes = sizes - 1  # one photo too many
+    save_answered(store, "c4", "no_snake", seed=9)
+    kept = [answer.id for answer in store.answered_photos()]
+    assert "c0" not in kept and "c2" not in kept  # both "right" photos went first: one was not enough
+    assert {"c1", "c3", "c4"} <= set(kept)
+    assert store.stats().photo_bytes <= store.max_photo_bytes
+
+
+def test_stats_count_agreement_by_verdict_and_the_last_week(store: FeedbackStore, clock: Clock) -> None:
+    save_answered(store, "c1", "right")
+    clock.advance(days=10)
+    save_answered(store, "c2", "kingsnake")
+    save(store, "c3")  # not answered: not counted
+    stats = store.stats()
+    assert stats.answers == 2 and stats.last_days == 1
+    assert stats.by_verdict["coral_snake"].answers == 2 and stats.by_verdict["coral_snake"].right == 1
+    assert stats.by_answer == {"right": 1, "kingsnake": 1}
+
+
+def test_answered_photos_since_a_date(store: FeedbackStore, clock: Clock) -> None:
+    save_answered(store, "early", "right")
+    clock.advance(days=3)
+    save_answered(store, "late", "no_snake")
+    since = clock.now - timedelta(days=1)
+    assert [answer.id for answer in store.answered_photos(since)] == ["late"]

@@ -1,0 +1,61 @@
+"""POST /api/v1/feedback: the web page's Right / Wrong for a classify answer, stored like the bot's."""
+
+from pathlib import Path
+
+from aiohttp.test_utils import TestClient
+from sqlalchemy import text
+
+from feedback import open_engine
+from tests.bot.conftest import free_port
+from tests.tiny_model import photo_bytes
+from tests.web.conftest import ApiClientFactory
+from tests.web.test_api import CLASSIFY, upload
+
+FEEDBACK = "/api/v1/feedback"
+
+
+async def classified(client: TestClient, seed: int = 30) -> str:
+    response = await client.post(CLASSIFY, data=upload(photo_bytes("coral_snake", seed=seed)))
+    assert response.status == 200
+    return (await response.json())["classification_id"]
+
+
+async def test_an_answer_is_saved_once_with_the_photo(client: TestClient, tmp_path: Path) -> None:
+    classification_id = await classified(client)
+    first = await client.post(FEEDBACK, json={"classification_id": classification_id, "answer": "kingsnake"})
+    assert first.status == 200 and await first.json() == {"status": "recorded"}
+    again = await client.post(FEEDBACK, json={"classification_id": classification_id, "answer": "right"})
+    assert again.status == 200 and await again.json() == {"status": "already_answered"}
+    engine = open_engine(f"sqlite:///{tmp_path / 'data' / 'feedback.sqlite3'}")
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT source, user_hash, answer, photo FROM classifications")).one()
+    engine.dispose()
+    assert (row.source, row.user_hash, row.answer) == ("web", None, "kingsnake")
+    assert row.photo.startswith(b"\xff\xd8")  # a JPEG
+
+
+async def test_unknown_ids_bad_answers_and_bad_bodies_are_refused(client: TestClient) -> None:
+    unknown = await client.post(FEEDBACK, json={"classification_id": "nope", "answer": "right"})
+    assert unknown.status == 404 and (await unknown.json())["error"]["code"] == "unknown_classification"
+    classification_id = await classified(client)
+    for body in ({"classification_id": classification_id, "answer": "maybe"}, {"answer": "right"}, [1]):
+        response = await client.post(FEEDBACK, json=body)
+        assert response.status == 422 and (await response.json())["error"]["code"] == "bad_feedback"
+    broken = await client.post(FEEDBACK, data="{", headers={"Content-Type": "application/json"})
+    assert broken.status == 400
+
+
+async def test_feedback_shares_the_classify_rate_limit(make_client: ApiClientFactory) -> None:
+    client = await make_client(API_RATE_LIMIT="1")
+    classification_id = await classified(client)
+    limited = await client.post(FEEDBACK, json={"classification_id": classification_id, "answer": "right"})
+    assert limited.status == 429 and "Retry-After" in limited.headers
+
+
+async def test_with_the_database_down_classify_works_and_feedback_says_try_later(
+    make_client: ApiClientFactory,
+) -> None:
+    client = await make_client(DATABASE_URL=f"postgresql://nobody@127.0.0.1:{free_port()}/feedback")
+    classification_id = await classified(client)
+    response = await client.post(FEEDBACK, json={"classification_id": classification_id, "answer": "right"})
+    assert response.status == 503 and "try later" in (await response.json())["error"]["message"]
