@@ -57,12 +57,15 @@ def test_the_card_reports_what_the_model_does_on_this_data(
             assert summary[measure] == card[side][measure], f"{side} {measure}: regenerate the card"
 
 
-def test_the_kept_imagenet_head_still_knows_imagenet_snakes(predictions: dict[str, list[Prediction]]) -> None:
-    """The data set's ImageNet photos: snakes get most of the head's snake probability, the rest little."""
+def test_the_kept_imagenet_head_still_knows_imagenet_snakes(
+    predictions: dict[str, list[Prediction]], classifier: Classifier
+) -> None:
+    """The data set's ImageNet photos it never trained on: every snake gets more of the head's snake
+    probability than nine in ten other photos, and enough that the gate never lets it be "no snake"."""
     everything = [p for side in predictions.values() for p in side if p.photo.name.startswith("inet_")]
     if everything[0].verdict.snake_evidence is None:
         pytest.skip("the shipped network has no ImageNet head")
     snakes = [p.verdict.snake_evidence for p in everything if p.truth == "other_snake"]
-    others = [p.verdict.snake_evidence for p in everything if p.truth == "no_snake"]
-    assert sum(evidence >= 0.5 for evidence in snakes) >= 0.8 * len(snakes)
-    assert sum(evidence < 0.05 for evidence in others) >= 0.9 * len(others)
+    others = sorted(p.verdict.snake_evidence for p in everything if p.truth == "no_snake")
+    assert snakes and min(snakes) > others[int(0.9 * len(others))]
+    assert min(snakes) >= classifier.thresholds.snake_evidence

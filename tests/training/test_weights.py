@@ -29,8 +29,17 @@ def test_imagenet_snakes_are_seen_as_snakes(data_dir: Path) -> None:
 
 
 def test_snake_network_is_body_then_head() -> None:
-    network = snake_network("lite0").eval()
+    network = snake_network("lite0", keep_imagenet=False).eval()
     body, head = network
     assert body.num_features == head[-1].in_features
     with torch.inference_mode():
         assert network(torch.zeros(2, 3, 64, 64)).shape == (2, 4)
+
+
+def test_the_kept_imagenet_head_starts_as_the_original_classifier() -> None:
+    network, original = snake_network("lite0").eval(), imagenet_network("lite0").eval()
+    images = torch.rand(2, 3, 64, 64) * 2 - 1
+    with torch.inference_mode():
+        outputs = network(images)
+        assert outputs.shape == (2, 4 + 1000)
+        assert torch.allclose(outputs[:, 4:], original(images), atol=1e-4)
