@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from model.verdict import CLASSES, LABELS
-from training.evaluate import percent
+from training.evaluate import SOURCE_HEADINGS, percent, source_cells
 from training.reports import DEFAULT_REPORTS_DIR
 from training.thresholds import FLOORS, MARGIN
 
@@ -250,16 +250,8 @@ def _metrics_section(metrics: dict) -> str:
 
 
 def _sources_table(table: dict[str, dict]) -> str:
-    header = (
-        "| source | photos | accuracy | dangerous misses | snake photos uncertain | no_snake kept "
-        "| coral vs mimic |\n|---|---|---|---|---|---|---|"
-    )
-    rows = [
-        f"| `{source}` | {sum(row['photos_per_class'].values())} | {percent(row['accuracy'])} "
-        f"| {row['dangerous_misses']} | {percent(row['uncertain_share_of_snake_photos'])} "
-        f"| {percent(row['no_snake_kept'])} | {percent(row['coral_vs_kingsnake_accuracy'])} |"
-        for source, row in table.items()
-    ]
+    header = "| " + " | ".join(SOURCE_HEADINGS) + " |\n|" + "---|" * len(SOURCE_HEADINGS)
+    rows = ["| " + " | ".join(source_cells(f"`{source}`", row)) + " |" for source, row in table.items()]
     return "\n".join([header, *rows])
 
 

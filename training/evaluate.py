@@ -135,16 +135,37 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
+SOURCE_HEADINGS = (
+    "source",
+    "photos",
+    "accuracy",
+    "dangerous misses",
+    "snake photos uncertain",
+    "no_snake kept",
+    "coral vs mimic",
+)
+
+
+def source_cells(source: str, row: dict) -> list[str]:
+    """One source's measures as text, in the order of `SOURCE_HEADINGS`."""
+    return [
+        source,
+        str(sum(row["photos_per_class"].values())),
+        percent(row["accuracy"]),
+        str(row["dangerous_misses"]),
+        percent(row["uncertain_share_of_snake_photos"]),
+        percent(row["no_snake_kept"]),
+        percent(row["coral_vs_kingsnake_accuracy"]),
+    ]
+
+
 def format_sources(table: dict[str, dict]) -> str:
     """One line per source: the measures that matter on photos from there."""
-    header = "source  photos  accuracy  dangerous  uncertain(snakes)  no_snake kept  coral vs mimic"
-    rows = [
-        f"{source:<7} {sum(row['photos_per_class'].values()):>6}  {percent(row['accuracy']):>8}"
-        f"  {row['dangerous_misses']:>9}  {percent(row['uncertain_share_of_snake_photos']):>17}"
-        f"  {percent(row['no_snake_kept']):>13}  {percent(row['coral_vs_kingsnake_accuracy']):>14}"
-        for source, row in table.items()
-    ]
-    return "\n".join([header, *rows])
+    widths = [len(heading) for heading in SOURCE_HEADINGS]
+    lines = [SOURCE_HEADINGS, *(source_cells(source, row) for source, row in table.items())]
+    return "\n".join(
+        "  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True)) for line in lines
+    )
 
 
 def _table(counts: dict[str, dict[str, int]], columns: tuple[str, ...]) -> list[str]:
