@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.feedback_replies import could_not_save, thanks, unknown_verdict, what_was_it
 from bot.i18n import LANGUAGES, language_of_request, own_name, translations_for
 
 INDEX_HTML = Path(__file__).parent / "static" / "index.html"
@@ -68,19 +69,48 @@ def _page_words(translations: NullTranslations) -> dict[str, str]:
             "emergency services (911 in the US and Mexico). Also on Telegram."
         ),
         "api_documentation": translations.gettext("API documentation"),
+        **_feedback_words(translations),
+        **_class_names(translations),
+    }
+
+
+def _feedback_words(translations: NullTranslations) -> dict[str, str]:
+    """The question and buttons under a verdict; the class buttons are named by `_class_names`."""
+    return {
+        "was_this_right": translations.gettext("Was this right?"),
+        "right": translations.gettext("Right"),
+        "wrong": translations.gettext("Wrong"),
+        "what_was_it": what_was_it(translations),
+        "not_sure": translations.gettext("Not sure"),
+        "feedback_note": translations.gettext(
+            "Answering keeps a small copy of the photo, without metadata, with your answer to train better "
+            "models."
+        ),
+    }
+
+
+def _class_names(translations: NullTranslations) -> dict[str, str]:
+    """What each class is called, by its label: in the probability table and on the feedback buttons."""
+    return {
+        "coral_snake": translations.gettext("Coral snake"),
+        "kingsnake": translations.gettext("Harmless mimic"),
+        "other_snake": translations.gettext("Other snake"),
+        "no_snake": translations.gettext("No snake"),
     }
 
 
 def _script_words(translations: NullTranslations) -> dict[str, object]:
-    """The words the page's script shows: its status lines and the class names of the probability table."""
+    """The words the page's script shows: its status lines, the class names of the probability table and
+    what answering the verdict says; the feedback API's own errors are English, so the page uses these."""
     return {
         "checking": translations.gettext("Checking…"),
         "failed": translations.gettext("Something went wrong."),
-        "names": {
-            "coral_snake": translations.gettext("Coral snake"),
-            "kingsnake": translations.gettext("Harmless mimic"),
-            "other_snake": translations.gettext("Other snake"),
-            "no_snake": translations.gettext("No snake"),
+        "names": _class_names(translations),
+        "feedback": {
+            "saving": translations.gettext("Saving…"),
+            "thanks": thanks(translations),
+            "unknown": unknown_verdict(translations),
+            "failed": could_not_save(translations),
         },
     }
 

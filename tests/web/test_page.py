@@ -154,13 +154,15 @@ async def test_the_page_in_spanish_follows_the_browser_and_switches(
     assert "nunca toques ni manipules" in caveat and "911 en México" in caveat
     assert {"Coralillo", "Falsa coralillo (inofensiva)"} <= set(result["names"])
     assert (SCREENSHOTS / "page-upload-es.png").stat().st_size > 10_000
+    thanks = await asyncio.to_thread(answer_wrong_then, spanish_browser, "Falsa coralillo (inofensiva)", "es")
+    assert thanks == "¡Gracias! Tu respuesta ayuda al bot a aprender."
     lead = await asyncio.to_thread(switch_language, spanish_browser, "en")
     assert lead.startswith("Is the banded snake in your photo")
     lead = await asyncio.to_thread(switch_language, spanish_browser, "es")
     assert lead.startswith("¿La serpiente con anillos de tu foto")
 
 
-def answer_wrong_then(driver, choice: str) -> str:
+def answer_wrong_then(driver, choice: str, language: str = "en") -> str:
     """Under the verdict on the page: press Wrong, then `choice`; returns the thanks (or error) shown."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
@@ -168,9 +170,9 @@ def answer_wrong_then(driver, choice: str) -> str:
     driver.find_element(By.ID, "feedback-wrong").click()
     driver.find_element(By.XPATH, f"//div[@id='feedback-second']//button[text()='{choice}']").click()
     status = driver.find_element(By.ID, "feedback-status")
-    WebDriverWait(driver, 30).until(lambda _: status.text not in ("", "Saving…"))
+    WebDriverWait(driver, 30).until(lambda _: status.text != "" and not status.text.endswith("…"))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(SCREENSHOTS / "page-feedback.png"))
+    driver.save_screenshot(str(SCREENSHOTS / f"page-feedback-{language}.png"))
     return status.text
 
 
