@@ -287,6 +287,8 @@ def inference_alone(model: Path, photo: bytes, repeats: int = 10) -> dict[str, f
     Both run here with the PyTorch threads the bot's InferenceService gives the forward pass.
     """
     import torch
+    from naive_bot import FirstLogits
+    from torch import nn
 
     from bot.inference import default_threads
     from model import load_classifier
@@ -294,6 +296,8 @@ def inference_alone(model: Path, photo: bytes, repeats: int = 10) -> dict[str, f
     torch.set_num_threads(default_threads(workers=1))
     classifier = load_classifier(model)
     learner = classifier.learner
+    # Learner.predict decodes every output as a class: keep the snake classes' (bench/naive_bot.py).
+    learner.model = nn.Sequential(learner.model, FirstLogits(len(learner.dls.vocab)))
 
     def median_ms(action) -> float:
         action()  # warm-up

@@ -19,10 +19,23 @@ ensure_torchvision_importable()
 from fastai.learner import load_learner  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
+from torch import nn  # noqa: E402
+
+
+class FirstLogits(nn.Module):
+    """Keeps a network's first `count` outputs: the snake classes of a network that also kept ImageNet's."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+    def forward(self, logits):
+        return logits[:, : self.count]
 
 
 def main() -> None:
     learn = load_learner(os.environ["MODEL_PATH"], cpu=True)
+    learn.model = nn.Sequential(learn.model, FirstLogits(len(learn.dls.vocab)))
 
     async def classify_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         telegram_file = await update.message.photo[-1].get_file()

@@ -102,22 +102,29 @@ async def answer_with_verdict(
 async def answer_album(
     message: Message, context: ContextTypes.DEFAULT_TYPE, translations: NullTranslations
 ) -> None:
-    """One reply for all the photos of an album, from the handler of the photo that opened it."""
+    """One reply for all the photos of an album, from the handler of the photo that opened it.
+
+    The feedback buttons under it store the combined verdict with the opening photo (a view of the animal).
+    """
     services: Services = context.bot_data[SERVICES]
-    outcomes = await services.albums.gather(message, lambda photo: check_image(photo, context, translations))
+    own_photo: list[bytes] = []
+
+    async def check_own_photo(source: Message) -> Outcome:
+        photo = await fetch_image(source, context, translations)
+        if isinstance(photo, str):
+            return photo
+        own_photo.append(photo)
+        return await classify_image(photo, context, translations)
+
+    outcomes = await services.albums.gather(message, check_own_photo)
     if not outcomes:
         return  # another photo's handler answers the album
     verdicts = [outcome for outcome in outcomes if isinstance(outcome, Verdict)]
     album = combine(verdicts, services.inference.classifier.thresholds) if verdicts else None
-    await message.reply_html(album_reply(outcomes, album, translations), do_quote=True)
-
-
-async def check_image(
-    source: Message, context: ContextTypes.DEFAULT_TYPE, translations: NullTranslations
-) -> Outcome:
-    """The verdict on the image in `source`, or the reason (plain text) why there is none."""
-    photo = await fetch_image(source, context, translations)
-    return photo if isinstance(photo, str) else await classify_image(photo, context, translations)
+    buttons = None
+    if album is not None and own_photo:
+        buttons = await feedback_buttons(services, message, album.combined, own_photo[0], translations)
+    await message.reply_html(album_reply(outcomes, album, translations), do_quote=True, reply_markup=buttons)
 
 
 async def fetch_image(

@@ -36,7 +36,9 @@ async def test_an_album_gets_one_reply_with_a_line_per_photo(bot: RunningBot) ->
     for number in (1, 2, 3):
         assert f"Photo {number}: Likely a venomous coral snake (" in text
     assert "emergency services" in text
-    assert bot.telegram.sent[-1].reply_to_message_id == messages[0]["message_id"]
+    reply = bot.telegram.sent[-1]
+    assert reply.reply_to_message_id == messages[0]["message_id"]
+    assert set(reply.buttons) == {"Right", "Wrong"}  # feedback on the combined verdict
 
 
 async def test_photos_that_disagree_are_answered_on_the_safe_side(bot: RunningBot) -> None:
