@@ -81,15 +81,30 @@ async def serve_until_stopped(settings: Settings, classifier: Classifier) -> Non
     Stopping keeps PTB's order: no new updates are taken, and `Application.stop` waits for the
     update queue to be joined, which happens only when each running handler has returned, so a
     photo in flight still gets its reply (tests/bot/test_load.py sends SIGTERM to check it).
+    A signal that comes while start-up still waits for Telegram cancels the wait: nothing is in flight.
     """
     stop = asyncio.Event()
+    serving = asyncio.current_task()
+    started = False
+
+    def on_signal() -> None:
+        stop.set()
+        if not started and serving is not None:
+            serving.cancel()
+
     loop = asyncio.get_running_loop()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(stop_signal, stop.set)
+        loop.add_signal_handler(stop_signal, on_signal)
     try:
         async with running_bot(settings, classifier):
+            started = True
             await stop.wait()
             logger.info("stopping: finishing the photos in flight")
+    except asyncio.CancelledError:
+        if not stop.is_set() or serving is None:
+            raise
+        serving.uncancel()
+        logger.info("stopped before Telegram was reached")
     finally:
         for stop_signal in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(stop_signal)

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import signal
 from pathlib import Path
 
 import aiohttp
@@ -86,3 +87,38 @@ async def test_rejected_token_is_one_line_and_exit_code_2(
         "error: Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the token again from @BotFather"
     )
     assert "Traceback" not in log and "Unclosed" not in log and "not-the-token" not in log
+
+
+async def test_sigterm_while_telegram_is_unreachable_stops_the_bot_at_once(tiny_model_path: Path) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there: every call is refused at once
+    process = await run_bot(
+        {
+            "TELEGRAM_BOT_TOKEN": "123:token",
+            "MODEL_PATH": str(tiny_model_path),
+            "PORT": str(free_port()),
+            "TELEGRAM_API_BASE_URL": f"{closed}/bot",
+            "TELEGRAM_FILE_BASE_URL": f"{closed}/file/bot",
+        }
+    )
+    try:
+        log = await asyncio.wait_for(_lines_until(process, "cannot reach Telegram"), 120)
+        process.send_signal(signal.SIGTERM)
+        _, rest = await asyncio.wait_for(process.communicate(), 15)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    log += rest.decode()
+    assert process.returncode == 0, log
+    assert "stopped before Telegram was reached" in log and "Traceback" not in log
+
+
+async def _lines_until(process: asyncio.subprocess.Process, wanted: str) -> str:
+    """The process's stderr up to and including the first line that contains `wanted`."""
+    seen = ""
+    while wanted not in seen:
+        line = await process.stderr.readline()
+        if not line:
+            raise AssertionError(f"the bot exited before logging {wanted!r}:\n{seen}")
+        seen += line.decode()
+    return seen
