@@ -98,11 +98,13 @@ WORKDIR /app
 COPY bot/ bot/
 COPY model/ model/
 COPY feedback/ feedback/
-# The translations compiled from their .po files (compiled catalogs are never committed). Bytecode for
-# the bot, and for the standard library modules it imports (the base image ships none): the bot's user
-# cannot write it, so without it every start would compile them again. data/ is the only folder the bot
-# writes: the SQLite feedback database when DATABASE_URL is unset (a volume in compose).
+# The translations compiled from their .po files (compiled catalogs are never committed). The model
+# compiled for serving (model/compiled.py): the bot then runs ONNX Runtime alone, without PyTorch or
+# fastai in its process. Bytecode for the bot, and for the standard library modules it imports (the base
+# image ships none): the bot's user cannot write it, so without it every start would compile them again.
+# data/ is the only folder the bot writes: the SQLite feedback database when DATABASE_URL is unset.
 RUN pybabel compile --domain messages --directory bot/locales \
+    && python -m model.compile model/snake_classifier.pkl \
     && PYTHONDONTWRITEBYTECODE='' python -c 'import bot.__main__' && python -m compileall -q bot model feedback \
     && mkdir data && chown 10001:10001 data
 USER 10001:10001

@@ -27,6 +27,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -177,9 +178,11 @@ def rss_mb(pid: int, field_name: str = "VmRSS") -> float:
     return 0.0
 
 
-async def start_bot(design: str, fake: TimedTelegram, base: str, model: Path, log: Path):
+async def start_bot(design: str, fake: TimedTelegram, base: str, model: Path, log: Path, data: Path):
+    """The bot process, with an empty data folder of its own (the feedback database starts empty)."""
     script, extra = DESIGNS[design]
     environment = {
+        "DATA_DIR": str(data),
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": f"{base}/bot",
@@ -219,9 +222,10 @@ async def one_run(
     run = Run(design, scenario, photos=total // plan.album_size * plan.album_size)
     peak = 0.0
     process = None
+    data = Path(tempfile.mkdtemp(prefix="bench-data-"))
     try:
         started = time.perf_counter()
-        process = await start_bot(design, fake, f"http://127.0.0.1:{port}", model, log)
+        process = await start_bot(design, fake, f"http://127.0.0.1:{port}", model, log, data)
         first = await fake.send_photo(1, ladders[0])
         await fake.replies_to(first, timeout=REPLY_TIME_LIMIT)
         run.startup_s = time.perf_counter() - started
@@ -260,6 +264,7 @@ async def one_run(
                 process.kill()
                 await process.wait()
         await runner.cleanup()
+        shutil.rmtree(data, ignore_errors=True)
     return run
 
 
@@ -287,6 +292,7 @@ def inference_alone(model: Path, photo: bytes, repeats: int = 10) -> dict[str, f
     Both run here with the PyTorch threads the bot's InferenceService gives the forward pass.
     """
     import torch
+    from fastai.learner import load_learner
     from naive_bot import FirstLogits
     from torch import nn
 
@@ -295,7 +301,8 @@ def inference_alone(model: Path, photo: bytes, repeats: int = 10) -> dict[str, f
 
     torch.set_num_threads(default_threads(workers=1))
     classifier = load_classifier(model)
-    learner = classifier.learner
+    classifier.use_threads(default_threads(workers=1))
+    learner = load_learner(model, cpu=True)
     # Learner.predict decodes every output as a class: keep the snake classes' (bench/naive_bot.py).
     learner.model = nn.Sequential(learner.model, FirstLogits(len(learner.dls.vocab)))
 
@@ -365,6 +372,10 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         model = train_tiny_learner(Path(tempfile.mkdtemp(prefix="bench-tiny-")))
         model_note = f"model: {args.model} is absent; using the tiny test learner (tests/tiny_model.py)"
     print(model_note, flush=True)
+    # Compiled beside the learner once, as the Dockerfile does at build time: start-up is a bot serving it.
+    from model import load_classifier
+
+    load_classifier(model)
     print(machine(), flush=True)
     images = source_images(args.data_dir, CHATS)
     ladders = [telegram_ladder(scaled(image, 1280)) for image in images]

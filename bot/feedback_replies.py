@@ -84,7 +84,7 @@ def privacy(translations: NullTranslations) -> str:
         _("<b>What this bot keeps</b>"),
         _(
             "To let you answer the Right / Wrong buttons, a small copy of your photo (a re-encoded JPEG, "
-            "at most 500 pixels, with all metadata such as location removed) and the model's answer are "
+            "at most 400 pixels, with all metadata such as location removed) and the model's answer are "
             "kept for a day. If you don't press a button, they are then deleted."
         ),
         _(

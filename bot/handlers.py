@@ -5,9 +5,11 @@ In groups the bot keeps Telegram's default privacy mode and speaks only when ask
 the bot's @name. In a private chat every photo, image file and image link is checked.
 """
 
+import asyncio
 import logging
 import traceback
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from gettext import NullTranslations
 from html import escape
 
@@ -31,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 IMAGE_FILE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".bmp", ".tif", ".tiff")
 LINK_ENTITIES = [MessageEntity.URL, MessageEntity.TEXT_LINK]
+TYPING_AFTER_SECONDS = 1.0
+"""Show "typing" only for answers slower than this: a quick reply needs no sign of life (nor an API call)."""
 
 
 class NoImage(Exception):
@@ -87,15 +91,15 @@ async def answer_with_verdict(
     A verdict comes with the Right / Wrong feedback buttons (bot/feedback_handlers.py).
     """
     services: Services = context.bot_data[SERVICES]
-    context.application.create_task(show_typing(request))  # never delays or fails the answer
-    photo = await fetch_image(source, context, translations)
-    outcome = photo if isinstance(photo, str) else await classify_image(photo, context, translations)
-    buttons = None
-    if isinstance(outcome, Verdict):
-        text = reply_for(outcome, translations).as_html()
-        buttons = await feedback_buttons(services, request, outcome, photo, translations)
-    else:
-        text = escape(outcome, quote=False)
+    async with typing_while_slow(request):
+        photo = await fetch_image(source, context, translations)
+        outcome = photo if isinstance(photo, str) else await classify_image(photo, context, translations)
+        buttons = None
+        if isinstance(outcome, Verdict):
+            text = reply_for(outcome, translations).as_html()
+            buttons = await feedback_buttons(services, request, outcome, photo, translations)
+        else:
+            text = escape(outcome, quote=False)
     await request.reply_html(f"{text}\n\n{note}" if note else text, do_quote=True, reply_markup=buttons)
 
 
@@ -116,7 +120,8 @@ async def answer_album(
         own_photo.append(photo)
         return await classify_image(photo, context, translations)
 
-    outcomes = await services.albums.gather(message, check_own_photo)
+    async with typing_while_slow(message):
+        outcomes = await services.albums.gather(message, check_own_photo)
     if not outcomes:
         return  # another photo's handler answers the album
     verdicts = [outcome for outcome in outcomes if isinstance(outcome, Verdict)]
@@ -153,8 +158,19 @@ async def classify_image(
         return busy(translations)
 
 
-async def show_typing(request: Message) -> None:
-    """Show "typing" while we work; a chat action that fails is not worth an error."""
+@asynccontextmanager
+async def typing_while_slow(request: Message) -> AsyncIterator[None]:
+    """Show "typing" in the chat if the work inside takes longer than `TYPING_AFTER_SECONDS`."""
+    typing = asyncio.create_task(show_typing(request, after=TYPING_AFTER_SECONDS))
+    try:
+        yield
+    finally:
+        typing.cancel()
+
+
+async def show_typing(request: Message, after: float) -> None:
+    """Show "typing" after `after` seconds; a chat action that fails is not worth an error."""
+    await asyncio.sleep(after)
     try:
         await request.chat.send_action(ChatAction.TYPING)
     except TelegramError as error:

@@ -4,8 +4,8 @@ Work is admitted only while fewer than `capacity` photos are queued or running; 
 gets `Overloaded` at once, so a flood turns into quick "busy" replies instead of ten-minute waits.
 
 The forward pass gets a fixed share of the cores (by default all but one, split between the workers):
-the event loop needs the remaining one to download photos and send replies, and PyTorch's default of
-every core, fought over by the loop and its own threads, costs several times the CPU for a small model.
+the event loop needs the remaining one to download photos and send replies, and an engine using every
+core, fought over by the loop and its own threads, costs several times the CPU for a small model.
 """
 
 import asyncio
@@ -52,5 +52,5 @@ class InferenceService:
 
 
 def default_threads(workers: int) -> int:
-    """PyTorch threads per forward pass: all cores but one for the event loop, shared by the workers."""
+    """Threads per forward pass: all cores but one for the event loop, shared by the workers."""
     return max(1, ((os.cpu_count() or 1) - 1) // workers)

@@ -42,4 +42,5 @@ class Classification(Base):
         Index("ix_classifications_user_hash", "user_hash"),
         Index("ix_classifications_answered_at", "answered_at"),
         Index("ix_classifications_created_at", "created_at"),
+        Index("ix_classifications_photo_size", "photo_size"),  # summed at every save
     )

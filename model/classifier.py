@@ -1,32 +1,37 @@
-"""Load the exported fastai learner once and classify photo bytes with it."""
+"""Load the classifier once and classify photo bytes with it."""
 
 import hashlib
+import logging
 import threading
-import warnings
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-import torch
+import numpy as np
+from PIL import Image
 
-from model.compat import ensure_torchvision_importable
+from model.compiled import compile_for_serving, compiled_path_for, read_compiled
 from model.decoding import decode_image
-from model.engine import Forward, fast_forward
-from model.folding import fold_batch_norms
-from model.imagenet import snake_evidence, split_logits
+from model.imagenet import snake_evidence, softmax, split_logits
 from model.policy import Thresholds, decide
-from model.transforms import UnknownPipeline, ValidationTransform
 from model.verdict import CLASSES, Verdict
 
-ensure_torchvision_importable()
-
-from fastai.learner import Learner, load_learner  # noqa: E402  (needs the guard above)
-from fastai.vision.core import PILImage  # noqa: E402
+logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL_PATH = Path(__file__).parent / "snake_classifier.pkl"
 
 
 class ModelNotFound(FileNotFoundError):
     """The learner file is missing; the message names the path."""
+
+
+class Network(Protocol):
+    """The forward pass: a float32 batch of one photo (1, 3, H, W) in, the network's logits out."""
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray: ...
+
+    def with_threads(self, threads: int) -> "Network": ...
 
 
 def thresholds_path_for(model_path: Path) -> Path:
@@ -36,87 +41,82 @@ def thresholds_path_for(model_path: Path) -> Path:
 
 @dataclass
 class Classifier:
-    """A loaded learner plus the safety thresholds; `classify` is safe to call from any thread.
+    """The network, its validation transform and the safety thresholds; `classify` is safe from any thread.
 
-    We run the learner's own validation transforms and model directly instead of `Learner.predict`,
-    which mutates shared learner state and breaks when threads call it at once: the transforms in
-    plain PIL and numpy where they are the usual ones (model/transforms.py), the network through ONNX
-    Runtime (model/engine.py). The forward pass is serialised by a lock (on 2 cores parallel forwards
-    only fight over the same cores); decoding, the expensive part for big photos, runs outside it.
+    The forward pass is serialised by a lock (on 2 cores parallel forwards only fight over the same
+    cores); decoding and the transform, the expensive part for big photos, run outside it.
     """
 
-    learner: Learner
+    network: Network
+    transform: Callable[[Image.Image], np.ndarray]
+    vocab: list[str]
+    input_size: int
     thresholds: Thresholds
     name: str
     version: str = ""
     """The first 12 hex digits of the model file's SHA-256: tells apart two files of the same name."""
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
-        vocab = [str(name) for name in self.learner.dls.vocab]
-        if sorted(vocab) != sorted(CLASSES):
-            raise ValueError(f"model classes {vocab} are not {list(CLASSES)}")
-        self._vocab = vocab
-        self._lock = threading.Lock()
-        validation = self.learner.dls.valid
-        # Outside fastai's own loop the pipelines' split_idx is unset, and then the train-only
-        # augmentations (flips, rotation, lighting) would run on every photo: pin the validation split.
-        validation.after_item.split_idx = validation.after_batch.split_idx = 1
-        resize = next(t for t in validation.after_item.fs if hasattr(t, "size"))
-        self.input_size = max(resize.size)
-        fold_batch_norms(self.learner.model)
-        self.forward: Forward = fast_forward(self.learner.model, self.input_size)
-        try:
-            self._transform = ValidationTransform.from_dataloader(validation)
-        except UnknownPipeline:
-            self._transform = self._fastai_transform
+        if sorted(self.vocab) != sorted(CLASSES):
+            raise ValueError(f"model classes {self.vocab} are not {list(CLASSES)}")
 
     def use_threads(self, threads: int) -> None:
-        """Run the forward pass on `threads` threads (PyTorch's and the engine's)."""
-        torch.set_num_threads(threads)
-        if hasattr(self.forward, "with_threads"):
-            self.forward = self.forward.with_threads(threads)
+        """Run the forward pass on `threads` threads."""
+        self.network = self.network.with_threads(threads)
 
     def classify(self, data: bytes) -> Verdict:
         """Classify the photo in `data`; raises `UnreadableImage` for anything that is not one."""
         return self.classify_image(decode_image(data, min_side=self.input_size))
 
-    def classify_image(self, image) -> Verdict:
+    def classify_image(self, image: Image.Image) -> Verdict:
         """Classify an already decoded RGB PIL image."""
         probabilities, evidence = self.scores(image)
-        named = dict(zip(self._vocab, probabilities.tolist(), strict=True))
+        named = dict(zip(self.vocab, probabilities.tolist(), strict=True))
         return decide(named, self.thresholds, snake_evidence=evidence)
 
-    def probabilities(self, image) -> torch.Tensor:
+    def probabilities(self, image: Image.Image) -> np.ndarray:
         """The network's softmax over its vocabulary for one RGB PIL image."""
         return self.scores(image)[0]
 
-    def scores(self, image) -> tuple[torch.Tensor, float | None]:
+    def scores(self, image: Image.Image) -> tuple[np.ndarray, float | None]:
         """The softmax over the vocabulary and the ImageNet head's snake probability (model/imagenet.py)."""
-        batch = self._transform(image)
-        with self._lock, torch.inference_mode():
-            logits = self.forward(batch)
-        classes, imagenet = split_logits(logits[0], len(self._vocab))
-        evidence = None if imagenet is None else float(snake_evidence(imagenet))
-        return torch.softmax(classes.float(), dim=0), evidence
-
-    def _fastai_transform(self, image) -> torch.Tensor:
-        """The learner's validation pipeline run by fastai, for pipelines model/transforms.py doesn't know."""
-        dataloader = self.learner.dls.valid
-        item = dataloader.after_item(PILImage(image))
+        batch = self.transform(image)
         with self._lock:
-            return dataloader.after_batch(item[None])
+            logits = self.network(batch)
+        classes, imagenet = split_logits(logits[0], len(self.vocab))
+        evidence = None if imagenet is None else float(snake_evidence(imagenet))
+        return softmax(classes), evidence
 
 
-def load_classifier(path: Path | str = DEFAULT_MODEL_PATH) -> Classifier:
-    """Load the learner at `path` and the thresholds beside it (defaults when there are none)."""
+def load_classifier(path: Path | str = DEFAULT_MODEL_PATH, use_compiled: bool = True) -> Classifier:
+    """The learner at `path` with the thresholds beside it (defaults when there are none).
+
+    Served from its compiled model (model/compiled.py), compiled first where that is missing or stale;
+    from the learner itself, in this process, where it cannot be compiled or `use_compiled` is False.
+    """
     path = Path(path)
     if not path.is_file():
         raise ModelNotFound(f"no model file at {path}")
-    with warnings.catch_warnings():
-        # fastai warns that pickles can run code: MODEL_PATH is the operator's own file, never user input.
-        warnings.filterwarnings("ignore", message=".*insecure pickle", category=UserWarning)
-        learner = load_learner(path, cpu=True)
     policy_file = thresholds_path_for(path)
     thresholds = Thresholds.load(policy_file) if policy_file.is_file() else Thresholds()
-    version = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    return Classifier(learner=learner, thresholds=thresholds, name=path.stem, version=version)
+    source = hashlib.sha256(path.read_bytes()).hexdigest()
+    named = {"thresholds": thresholds, "name": path.stem, "version": source[:12]}
+    compiled = None
+    if use_compiled:
+        compiled = read_compiled(compiled_path_for(path), source) or compile_for_serving(path, source)
+    if compiled is not None:
+        side = max(compiled.transform.size)
+        return Classifier(compiled.engine, compiled.transform, compiled.vocab, side, **named)
+    if use_compiled:
+        logger.warning("serving %s with PyTorch and fastai in this process: more memory, slower start", path)
+    from model import learner as learners  # imports PyTorch and fastai
+
+    learner = learners.load_learner_file(path)
+    return Classifier(
+        learners.serving_network(learner),
+        learners.serving_transform(learner),
+        learners.vocabulary(learner),
+        learners.input_size(learner),
+        **named,
+    )

@@ -7,13 +7,13 @@ so it still recognises snakes from elsewhere that the snake head, fitted to a fe
 `no_snake`: the safety policy will not say "no snake" while it sees one (model/policy.py).
 """
 
-import torch
+import numpy as np
 
 IMAGENET_CLASSES = 1000
 SNAKE_CLASSES = slice(52, 69)
 
 
-def split_logits(logits: torch.Tensor, classes: int) -> tuple[torch.Tensor, torch.Tensor | None]:
+def split_logits(logits: np.ndarray, classes: int) -> tuple[np.ndarray, np.ndarray | None]:
     """The snake classes' logits, and the ImageNet logits where the network has them (else None)."""
     if logits.shape[-1] == classes:
         return logits, None
@@ -22,6 +22,13 @@ def split_logits(logits: torch.Tensor, classes: int) -> tuple[torch.Tensor, torc
     return logits[..., :classes], logits[..., classes:]
 
 
-def snake_evidence(imagenet_logits: torch.Tensor) -> torch.Tensor:
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Softmax over the last axis, in float64 (no overflow for any logit)."""
+    shifted = np.asarray(logits, dtype=np.float64) - np.max(logits, axis=-1, keepdims=True)
+    exponentials = np.exp(shifted)
+    return exponentials / exponentials.sum(axis=-1, keepdims=True)
+
+
+def snake_evidence(imagenet_logits: np.ndarray) -> np.ndarray:
     """The ImageNet head's total probability on its 17 snake classes (one value per photo)."""
-    return torch.softmax(imagenet_logits.float(), dim=-1)[..., SNAKE_CLASSES].sum(dim=-1)
+    return softmax(imagenet_logits)[..., SNAKE_CLASSES].sum(axis=-1)

@@ -3,13 +3,14 @@
 fastai runs them through its typed pipelines, which cost several milliseconds a photo in dispatch
 alone. `ValidationTransform.from_dataloader` reads the sizes and statistics from the learner's own
 validation pipeline and refuses any pipeline it would not reproduce exactly, so the caller can keep
-fastai's there; tests/model/test_transforms.py checks the tensors are the same as fastai's.
+fastai's there; tests/model/test_engine.py checks the arrays are the same as fastai's tensors.
+The numbers travel with the compiled model (model/compiled.py) as `as_dict`, so serving needs no fastai.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-import torch
 from PIL import Image
 
 PIPELINE = ("Resize", "ToTensor", "IntToFloatTensor", "Normalize")
@@ -49,11 +50,36 @@ class ValidationTransform:
             std=normalize.std.reshape(3, 1, 1).numpy().astype(np.float32),
         )
 
-    def __call__(self, image: Image.Image) -> torch.Tensor:
+    def as_dict(self) -> dict[str, Any]:
+        """The transform as plain JSON values."""
+        return {
+            "size": [int(side) for side in self.size],
+            "method": self.method,
+            "resample": int(self.resample),
+            "divisor": self.divisor,
+            "mean": self.mean.ravel().tolist(),
+            "std": self.std.ravel().tolist(),
+        }
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> "ValidationTransform":
+        def per_channel(name: str) -> np.ndarray:
+            return np.asarray(values[name], dtype=np.float32).reshape(3, 1, 1)
+
+        return cls(
+            size=tuple(values["size"]),
+            method=values["method"],
+            resample=Image.Resampling(values["resample"]),
+            divisor=float(values["divisor"]),
+            mean=per_channel("mean"),
+            std=per_channel("std"),
+        )
+
+    def __call__(self, image: Image.Image) -> np.ndarray:
         """A batch of one, (1, 3, height, width) float32, from an RGB image."""
         pixels = np.asarray(self._resized(image), dtype=np.float32).transpose(2, 0, 1)
         pixels /= np.float32(self.divisor)
-        return torch.from_numpy(((pixels - self.mean) / self.std)[None])
+        return ((pixels - self.mean) / self.std)[None]
 
     def _resized(self, image: Image.Image) -> Image.Image:
         if self.method == "crop":

@@ -24,6 +24,7 @@ import torch
 
 from model.classifier import DEFAULT_MODEL_PATH
 from model.compat import ensure_torchvision_importable
+from model.compile import compile_learner_file
 from training.data import DEFAULT_DATA_DIR, IMAGE_SIZE, snake_dataloaders
 from training.distill import KeepImageNetKnowledge
 from training.evaluate import evaluate_model
@@ -166,11 +167,15 @@ def train(args: argparse.Namespace) -> tuple[Learner, dict]:
 
 
 def export_for_inference(learner: Learner, args: argparse.Namespace) -> None:
-    """Export the learner with DataLoaders whose transforms are all deterministic (no augmentation)."""
+    """Export the learner with DataLoaders whose transforms are all deterministic (no augmentation).
+
+    The compiled model for serving is written beside it.
+    """
     learner.dls = dataloaders_for(args, augment=False)
     learner.remove_cbs([cb for cb in learner.cbs if isinstance(cb, KeepImageNetKnowledge)])
     args.output.parent.mkdir(parents=True, exist_ok=True)
     learner.export(args.output.resolve())
+    compile_learner_file(args.output.resolve())  # what the bot serves (model/compiled.py)
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:

@@ -1,8 +1,14 @@
 """Users talk to the real bot through the fake Bot API server, in polling and in webhook mode."""
 
 import asyncio
+import time
 
-from tests.bot.conftest import GROUP_CHAT, PRIVATE_CHAT, RunningBot
+from bot.handlers import TYPING_AFTER_SECONDS
+from bot.server import running_bot
+from model import Classifier
+from tests.bot.conftest import GROUP_CHAT, PRIVATE_CHAT, RunningBot, settings_for
+from tests.fakes.classifiers import GatedClassifier
+from tests.fakes.telegram_api import FakeTelegram
 from tests.tiny_model import photo_bytes
 
 CORAL_VERDICT = "Likely a venomous coral snake"
@@ -16,12 +22,28 @@ def assert_full_verdict(text: str, headline: str) -> None:
     assert "emergency services" in text
 
 
-async def test_private_photo_gets_a_verdict_after_typing(bot: RunningBot) -> None:
+async def test_private_photo_gets_a_verdict_at_once_without_typing(bot: RunningBot) -> None:
     message = bot.telegram.photo_message(PRIVATE_CHAT, photo_bytes("coral_snake", seed=1))
     text = await bot.ask(message)
     assert_full_verdict(text, CORAL_VERDICT)
     assert '"Red touches yellow" only holds for North American coral snakes' in text
-    assert (PRIVATE_CHAT["id"], "typing") in bot.telegram.chat_actions
+    assert bot.telegram.chat_actions == []  # answered within TYPING_AFTER_SECONDS: no sign of life needed
+
+
+async def test_a_slow_verdict_shows_typing_first(telegram: FakeTelegram, tiny_classifier: Classifier) -> None:
+    classifier = GatedClassifier(tiny_classifier)
+    async with running_bot(settings_for(telegram, "polling"), classifier):
+        message = telegram.photo_message(PRIVATE_CHAT, photo_bytes("coral_snake", seed=1))
+        await telegram.queue_update(telegram.update_for(message))
+        started = time.monotonic()
+        while (PRIVATE_CHAT["id"], "typing") not in telegram.chat_actions:
+            assert time.monotonic() - started < 10, "no typing while the photo was held"
+            await asyncio.sleep(0.05)
+        assert telegram.sent == []
+        classifier.gate.set()
+        reply = await telegram.replies_to(message["message_id"])
+    assert time.monotonic() - started >= TYPING_AFTER_SECONDS - 0.1
+    assert CORAL_VERDICT in reply.visible_text
 
 
 async def test_private_photo_of_no_snake(bot: RunningBot) -> None:

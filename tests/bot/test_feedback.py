@@ -83,7 +83,7 @@ async def test_wrong_then_coral_snake_keeps_the_answer_and_the_photo(bot: Runnin
     assert row["answer"] == "coral_snake" and row["label"] == "coral_snake" and row["source"] == "telegram"
     assert row["user_hash"] == user_hash(bot.settings.feedback_secret, FIELD_USER["id"])
     with Image.open(io.BytesIO(row["photo"])) as photo:
-        assert photo.format == "JPEG" and max(photo.size) <= 500
+        assert photo.format == "JPEG" and max(photo.size) <= 400
     assert 'snakebot_feedback_total{answer="coral_snake",verdict="coral_snake"} 1.0' in await metrics_text(
         bot
     )
@@ -153,7 +153,7 @@ async def test_forget_deletes_everything_of_the_user(bot: RunningBot) -> None:
 
 async def test_privacy_and_help_say_what_is_kept(bot: RunningBot) -> None:
     privacy = await unquoted_reply(bot, bot.telegram.command_message(PRIVATE_CHAT, "/privacy"))
-    assert "keyed hash" in privacy and "/forget" in privacy and "500 pixels" in privacy
+    assert "keyed hash" in privacy and "/forget" in privacy and "400 pixels" in privacy
     assert "metadata" in privacy and "phone number" in privacy
     help_text = await unquoted_reply(bot, bot.telegram.command_message(PRIVATE_CHAT, "/help"))
     assert "/privacy" in help_text and "/forget" in help_text

@@ -75,7 +75,21 @@ def test_migrations_build_the_schema_from_empty_and_run_again_harmlessly(databas
     migrate(engine)
     assert "classifications" in inspect(engine).get_table_names()
     with engine.connect() as connection:
-        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0001"
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+    engine.dispose()
+
+
+def test_the_total_of_photo_sizes_reads_an_index_not_the_photos(database_url: str) -> None:
+    engine = open_engine(database_url)
+    migrate(engine)
+    indexes = {
+        index["name"]: index["column_names"] for index in inspect(engine).get_indexes("classifications")
+    }
+    assert indexes["ix_classifications_photo_size"] == ["photo_size"]
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            plan = connection.execute(text("EXPLAIN QUERY PLAN SELECT sum(photo_size) FROM classifications"))
+            assert "COVERING INDEX ix_classifications_photo_size" in str(plan.all())
     engine.dispose()
 
 
@@ -107,7 +121,7 @@ def test_the_kept_photo_is_small_and_carries_no_metadata(store: FeedbackStore) -
     [answered] = store.answered_photos()
     with Image.open(io.BytesIO(answered.photo)) as kept:
         assert kept.format == "JPEG"
-        assert max(kept.size) == LONG_SIDE and kept.size == (500, 333)
+        assert max(kept.size) == LONG_SIDE and kept.size == (400, 267)
         assert not kept.getexif()
         assert "icc_profile" not in kept.info and "exif" not in kept.info
 
