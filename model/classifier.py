@@ -16,6 +16,7 @@ from model.decoding import decode_image
 from model.imagenet import snake_evidence, softmax, split_logits
 from model.policy import Thresholds, decide
 from model.verdict import CLASSES, Verdict
+from model.views import tighter_views
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +72,27 @@ class Classifier:
 
     def classify_image(self, image: Image.Image) -> Verdict:
         """Classify an already decoded RGB PIL image."""
-        probabilities, evidence = self.scores(image)
+        probabilities, evidence = self.looked_over(image)
         named = dict(zip(self.vocab, probabilities.tolist(), strict=True))
         return decide(named, self.thresholds, snake_evidence=evidence)
+
+    def looked_over(self, image: Image.Image) -> tuple[np.ndarray, float | None]:
+        """The whole photo's scores; where they rank "no snake" first, a second look (model/views.py).
+
+        Then the view least sure there is no snake speaks for the photo, and the ImageNet head's snake
+        evidence is the most any view shows: "no snake" must hold for the closer look too.
+        """
+        probabilities, evidence = self.scores(image)
+        no_snake = self.vocab.index("no_snake")
+        if int(np.argmax(probabilities)) != no_snake:
+            return probabilities, evidence
+        for view in tighter_views(image):
+            view_probabilities, view_evidence = self.scores(view)
+            if view_probabilities[no_snake] < probabilities[no_snake]:
+                probabilities = view_probabilities
+            if view_evidence is not None and evidence is not None:
+                evidence = max(evidence, view_evidence)
+        return probabilities, evidence
 
     def probabilities(self, image: Image.Image) -> np.ndarray:
         """The network's softmax over its vocabulary for one RGB PIL image."""

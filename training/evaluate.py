@@ -19,6 +19,7 @@ from model import (
     DEFAULT_MODEL_PATH,
     LABELS,
     UNCERTAIN,
+    Thresholds,
     Verdict,
     load_classifier,
 )
@@ -200,11 +201,27 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
 def evaluate_model(model_path: Path, data_dirs: list[Path], split: str | None = None) -> dict:
     """Classify the photos of `data_dirs` with the model at `model_path`; print and return the summaries."""
     classifier = load_classifier(model_path)
-    report: dict = {"model": model_path.name, "thresholds": asdict(classifier.thresholds), "split": split}
-    for side, photos in evaluation_sets(data_dirs, split).items():
+    sides = classify_sides(classifier, evaluation_sets(data_dirs, split))
+    return report_on(model_path.name, classifier.thresholds, split, sides)
+
+
+def classify_sides(classifier: Classifier, sides: dict[str, list[Path]]) -> dict[str, list[Prediction]]:
+    """Each side's photos classified, with the time it took printed."""
+    predictions = {}
+    for side, photos in sides.items():
         started = time.monotonic()
-        predictions = classify_photos(classifier, photos)
-        print(f"\n== {side}: {len(photos)} photos in {time.monotonic() - started:.1f} s with {model_path}")
+        predictions[side] = classify_photos(classifier, photos)
+        print(f"{side}: {len(photos)} photos classified in {time.monotonic() - started:.1f} s")
+    return predictions
+
+
+def report_on(
+    model: str, thresholds: Thresholds, split: str | None, sides: dict[str, list[Prediction]]
+) -> dict:
+    """The summaries of each side's predictions, printed and returned (what `--metrics` writes)."""
+    report: dict = {"model": model, "thresholds": asdict(thresholds), "split": split}
+    for side, predictions in sides.items():
+        print(f"\n== {side}: {len(predictions)} photos")
         report[side] = {**summarise(predictions), "by_source": by_source(predictions)}
         print(format_summary(report[side]))
         print(format_sources(report[side]["by_source"]))

@@ -1,6 +1,10 @@
 """Choose the safety thresholds on photos the network never trained on, and save them.
 
     python -m training.thresholds DATA_DIR... [--model PATH] [--split sources|grouped] [--margin 0.02]
+        [--metrics FILE]
+
+Re-choosing thresholds for a trained model (after a change to the policy or to how photos are looked at)
+re-measures it too: `--metrics model/reports/metrics.json` updates the card's numbers, keeping the rest.
 
 A guarded class (see model/policy.py) may be said only above its threshold. Each threshold is set `margin`
 above the most confident wrong call it must prevent on every photo training kept back (training/split.py):
@@ -15,13 +19,22 @@ photos below the thresholds, which become `uncertain` too. Each threshold also h
 """
 
 import argparse
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
 from model import DEFAULT_MODEL_PATH, Thresholds, decide, load_classifier
 from model.classifier import thresholds_path_for
-from training.data import split_of
-from training.evaluate import SNAKES, VENOMOUS_OR_UNKNOWN, Prediction, classify_photos, summarise
+from training.evaluate import (
+    SNAKES,
+    VENOMOUS_OR_UNKNOWN,
+    Prediction,
+    classify_sides,
+    evaluation_sets,
+    report_on,
+    summarise,
+)
+from training.reports import save_json
 from training.sources import source_of
 from training.split import SCHEMES
 
@@ -91,14 +104,7 @@ def leave_one_source_out(predictions: list[Prediction], margin: float = MARGIN) 
     check = {}
     for source in sorted({source_of(p.photo) for p in predictions}):
         thresholds = choose_thresholds([p for p in predictions if source_of(p.photo) != source], margin)
-        redecided = [
-            Prediction(
-                p.photo, p.truth, decide(p.verdict.probabilities, thresholds, p.verdict.snake_evidence)
-            )
-            for p in predictions
-            if source_of(p.photo) == source
-        ]
-        summary = summarise(redecided)
+        summary = summarise(redecided([p for p in predictions if source_of(p.photo) == source], thresholds))
         check[source] = {
             "photos": summary["photos"],
             "dangerous_misses": summary["dangerous_misses"],
@@ -116,28 +122,43 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         "--split", choices=SCHEMES, default="sources", help="the split the model trained with"
     )
     parser.add_argument("--margin", type=float, default=MARGIN, help="added above the worst wrong call")
+    parser.add_argument("--metrics", type=Path, help="update this JSON report (keeping its other keys)")
     return parser.parse_args(argv)
 
 
-def save_thresholds_for(
+def choose_and_measure(
     model_path: Path, data_dirs: list[Path], split: str = "sources", margin: float = MARGIN
-) -> dict[str, dict]:
-    """Choose thresholds on every photo `split` kept out of training and save them beside the model.
+) -> dict:
+    """Choose thresholds on every photo `split` kept out of training, save them beside the model, and
+    report on those photos under them (training.evaluate's report, plus the leave-one-source-out check).
 
-    Returns the leave-one-source-out check of the choice (`leave_one_source_out`).
+    Each photo is classified once: the policy's decision is re-made from the network's stored scores.
     """
     classifier = load_classifier(model_path)
-    sides = split_of(data_dirs, split)
-    predictions = classify_photos(classifier, [*sides.held_out, *sides.validation])
-    thresholds = choose_thresholds(predictions, margin)
+    sides = classify_sides(classifier, evaluation_sets(data_dirs, split))
+    everything = [prediction for predictions in sides.values() for prediction in predictions]
+    thresholds = choose_thresholds(everything, margin)
     thresholds.save(thresholds_path_for(model_path))
     print(f"{thresholds} saved to {thresholds_path_for(model_path)}")
-    return leave_one_source_out(predictions, margin)
+    decided = {side: redecided(predictions, thresholds) for side, predictions in sides.items()}
+    report = report_on(model_path.name, thresholds, split, decided)
+    return {**report, "thresholds_check": leave_one_source_out(everything, margin)}
+
+
+def redecided(predictions: list[Prediction], thresholds: Thresholds) -> list[Prediction]:
+    """The same photos and scores, decided under `thresholds`."""
+    return [
+        Prediction(p.photo, p.truth, decide(p.verdict.probabilities, thresholds, p.verdict.snake_evidence))
+        for p in predictions
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_arguments(argv)
-    save_thresholds_for(args.model, args.data_dirs, args.split, args.margin)
+    report = choose_and_measure(args.model, args.data_dirs, args.split, args.margin)
+    if args.metrics:
+        kept = json.loads(args.metrics.read_text()) if args.metrics.is_file() else {}
+        save_json({**kept, **report}, args.metrics)
 
 
 if __name__ == "__main__":

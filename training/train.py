@@ -27,7 +27,6 @@ from model.compat import ensure_torchvision_importable
 from model.compile import compile_learner_file
 from training.data import DEFAULT_DATA_DIR, IMAGE_SIZE, snake_dataloaders
 from training.distill import KeepImageNetKnowledge
-from training.evaluate import evaluate_model
 from training.reports import (
     DEFAULT_REPORTS_DIR,
     save_interpretation,
@@ -36,7 +35,7 @@ from training.reports import (
     save_training_curves,
 )
 from training.split import SCHEMES
-from training.thresholds import save_thresholds_for
+from training.thresholds import choose_and_measure
 from training.weights import ARCHITECTURES, imagenet_network, snake_network
 
 ensure_torchvision_importable()
@@ -237,12 +236,9 @@ def main(argv: list[str] | None = None) -> None:
     export_for_inference(learner, args)
     minutes = (time.monotonic() - started) / 60
     print(f"exported {args.output} ({args.output.stat().st_size / 1e6:.1f} MB) after {minutes:.1f} min")
-    thresholds_check = save_thresholds_for(args.output, args.data_dirs, args.split)
-    summary = evaluate_model(args.output, args.data_dirs, args.split)
+    summary = choose_and_measure(args.output, args.data_dirs, args.split)
     recipe["training_minutes"] = round(minutes, 1)
-    save_json(
-        {**summary, "thresholds_check": thresholds_check, "training": recipe}, args.reports / "metrics.json"
-    )
+    save_json({**summary, "training": recipe}, args.reports / "metrics.json")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """`python -m training.evaluate` on a folder of generated pictures with the tiny learner."""
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,8 @@ import pytest
 from model import CLASSES, Thresholds
 from model.classifier import thresholds_path_for
 from training.evaluate import main
+from training.sources import source_of
+from training.thresholds import main as choose
 
 
 @pytest.fixture
@@ -44,3 +47,19 @@ def test_validation_split_evaluates_a_fifth(
 ) -> None:
     main([str(photo_folder), "--model", str(tiny_model_path), "--split", "grouped"])
     assert "== validation: 8 photos" in capsys.readouterr().out  # 2 of the 10 pictures in each class
+
+
+def test_rechoosing_thresholds_updates_the_report_and_keeps_the_recipe(
+    tiny_model_with_thresholds: Path, photo_folder: Path, tmp_path: Path
+) -> None:
+    metrics_file = tmp_path / "metrics.json"
+    metrics_file.write_text(json.dumps({"training": {"epochs": 3}}))
+    model = str(tiny_model_with_thresholds)
+    choose([str(photo_folder), "--model", model, "--split", "grouped", "--metrics", str(metrics_file)])
+    report = json.loads(metrics_file.read_text())
+    chosen = Thresholds.load(thresholds_path_for(tiny_model_with_thresholds))
+    assert chosen != Thresholds(kingsnake=0.999, no_snake=0.5)  # re-chosen and saved beside the model
+    assert report["training"] == {"epochs": 3}
+    assert report["thresholds"] == asdict(chosen)
+    assert report["validation"]["photos"] == 8 and report["validation"]["dangerous_misses"] == 0
+    assert set(report["thresholds_check"]) == {source_of(photo) for photo in photo_folder.glob("*/*.jpg")}
