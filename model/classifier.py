@@ -56,7 +56,7 @@ class Classifier:
     name: str
     version: str = ""
     """The first 12 hex digits of the model file's SHA-256: tells apart two files of the same name."""
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if sorted(self.vocab) != sorted(CLASSES):
@@ -93,10 +93,6 @@ class Classifier:
             if view_evidence is not None and evidence is not None:
                 evidence = max(evidence, view_evidence)
         return probabilities, evidence
-
-    def probabilities(self, image: Image.Image) -> np.ndarray:
-        """The network's softmax over its vocabulary for one RGB PIL image."""
-        return self.scores(image)[0]
 
     def scores(self, image: Image.Image) -> tuple[np.ndarray, float | None]:
         """The softmax over the vocabulary and the ImageNet head's snake probability (model/imagenet.py)."""
