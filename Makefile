@@ -9,8 +9,10 @@ PIP_INSTALL := $(PYTHON) -m pip install --quiet $(if $(TORCH_INDEX_URL),--extra-
 LOCALES := bot/locales
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po))
 
+MODEL := model/snake_classifier
+
 .PHONY: install run test lint translations
-install: $(VENV)/.installed $(CATALOGS)
+install: $(VENV)/.installed $(CATALOGS) $(MODEL).onnx
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -21,6 +23,10 @@ $(VENV)/.installed: pyproject.toml
 # Compiled translations, never committed: built again whenever their .po file changes.
 $(LOCALES)/%/LC_MESSAGES/messages.mo: $(LOCALES)/%/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(VENV)/bin/pybabel compile --domain messages --input-file $< --output-file $@
+
+# The model compiled for serving (model/compiled.py), so that the first start needn't compile it.
+$(MODEL).onnx: $(MODEL).pkl $(VENV)/.installed
+	$(PYTHON) -m model.compile $< $@
 
 # After changing the words users read: every message id in the code into each .po file, for translators.
 translations: install
