@@ -11,7 +11,7 @@ from contextlib import suppress
 from gettext import NullTranslations
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -114,7 +114,10 @@ async def forget_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     except FeedbackUnavailable:
         await message.reply_text(words.could_not_reach_the_database(translations), do_quote=True)
         return
-    await message.reply_text(words.forgotten(result, translations), do_quote=True)
+    in_private = update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+    # In a group the others need not learn how many answers someone gave: the counts go to private chats.
+    reply = words.forgotten(result, translations) if in_private else words.forgotten_in_group(translations)
+    await message.reply_text(reply, do_quote=True)
 
 
 async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -104,6 +104,12 @@ def forgotten_nothing(translations: NullTranslations) -> str:
     return translations.gettext("I had no answers of yours; nothing of yours is stored now.")
 
 
+def forgotten_in_group(translations: NullTranslations) -> str:
+    return translations.gettext(
+        "Done: I deleted your answers and photos, if there were any. Nothing of yours is stored now."
+    )
+
+
 def forgotten(result: Forgotten, translations: NullTranslations) -> str:
     """/forget: how much was deleted."""
     if result.answers == 0:

@@ -151,6 +151,15 @@ async def test_forget_deletes_everything_of_the_user(bot: RunningBot) -> None:
     )
 
 
+async def test_forget_in_a_group_deletes_without_telling_the_group_how_much(bot: RunningBot) -> None:
+    answered = await verdict_for(bot, GROUP_CHAT, caption="/snake")
+    await bot.press(answered, "Right")
+    assert len(rows(bot)) == 1
+    reply = await bot.ask(bot.telegram.command_message(GROUP_CHAT, "/forget"))
+    assert reply.startswith("Done: I deleted your answers and photos, if there were any.")
+    assert rows(bot) == []
+
+
 async def test_privacy_and_help_say_what_is_kept(bot: RunningBot) -> None:
     privacy = await unquoted_reply(bot, bot.telegram.command_message(PRIVATE_CHAT, "/privacy"))
     assert "keyed hash" in privacy and "/forget" in privacy and "400 pixels" in privacy
