@@ -70,16 +70,7 @@ async def test_rejected_token_raises_token_rejected(
 async def test_rejected_token_is_one_line_and_exit_code_2(
     telegram: FakeTelegram, tiny_model_path: Path
 ) -> None:
-    base = telegram.base.rstrip("/")
-    process = await run_bot(
-        {
-            "TELEGRAM_BOT_TOKEN": "999:not-the-token",
-            "MODEL_PATH": str(tiny_model_path),
-            "PORT": str(free_port()),
-            "TELEGRAM_API_BASE_URL": f"{base}/bot",
-            "TELEGRAM_FILE_BASE_URL": f"{base}/file/bot",
-        }
-    )
+    process = await bot_process("999:not-the-token", tiny_model_path, telegram.base.rstrip("/"))
     _, stderr = await asyncio.wait_for(process.communicate(), 120)
     log = stderr.decode()
     assert process.returncode == 2, log
@@ -91,15 +82,7 @@ async def test_rejected_token_is_one_line_and_exit_code_2(
 
 async def test_sigterm_while_telegram_is_unreachable_stops_the_bot_at_once(tiny_model_path: Path) -> None:
     closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there: every call is refused at once
-    process = await run_bot(
-        {
-            "TELEGRAM_BOT_TOKEN": "123:token",
-            "MODEL_PATH": str(tiny_model_path),
-            "PORT": str(free_port()),
-            "TELEGRAM_API_BASE_URL": f"{closed}/bot",
-            "TELEGRAM_FILE_BASE_URL": f"{closed}/file/bot",
-        }
-    )
+    process = await bot_process("123:token", tiny_model_path, closed)
     try:
         log = await asyncio.wait_for(_lines_until(process, "cannot reach Telegram"), 120)
         process.send_signal(signal.SIGTERM)
@@ -111,6 +94,19 @@ async def test_sigterm_while_telegram_is_unreachable_stops_the_bot_at_once(tiny_
     log += rest.decode()
     assert process.returncode == 0, log
     assert "stopped before Telegram was reached" in log and "Traceback" not in log
+
+
+async def bot_process(token: str, model: Path, telegram_base: str) -> asyncio.subprocess.Process:
+    """`python -m bot` with this token and model, talking to the Bot API at `telegram_base`."""
+    return await run_bot(
+        {
+            "TELEGRAM_BOT_TOKEN": token,
+            "MODEL_PATH": str(model),
+            "PORT": str(free_port()),
+            "TELEGRAM_API_BASE_URL": f"{telegram_base}/bot",
+            "TELEGRAM_FILE_BASE_URL": f"{telegram_base}/file/bot",
+        }
+    )
 
 
 async def _lines_until(process: asyncio.subprocess.Process, wanted: str) -> str:
