@@ -106,13 +106,13 @@ async def play_user(telegram: FakeTelegram, photo: bytes, burst: int, timeout: f
             )
             replies = [result[0] for result in results if isinstance(result, tuple)]
             verdicts = sum(is_verdict(text) for text in replies)
-            busy = sum(text == busy(ENGLISH) for text in replies)
+            told_busy = sum(text == busy(ENGLISH) for text in replies)
             say(
                 "BURST",
-                f"{burst} photos: {verdicts} verdicts, {busy} busy, {burst - len(replies)} unanswered,",
+                f"{burst} photos: {verdicts} verdicts, {told_busy} busy, {burst - len(replies)} unanswered,",
                 f"{time.monotonic() - started:.1f}s",
             )
-            if verdicts + busy != burst:
+            if verdicts + told_busy != burst:
                 say("FAILED", "some photos of the burst got no verdict")
                 return False
     say("DONE")
