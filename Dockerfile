@@ -70,6 +70,21 @@ RUN site=/opt/venv/lib/python3.11/site-packages \
     && python -OO -c 'import sys; sys.path.insert(0, "/tmp/guards"); import compat, left_out; left_out.leave_out_unused_libraries(); compat.ensure_torchvision_importable(); import fastai.vision.all, fastai.metrics, fastai.losses, timm, telegram.ext, aiohttp, pillow_heif, dotenv'
 
 
+# The bot's own environment, /opt/serve: every runtime dependency but PyTorch, torchvision, fastai, timm
+# and the ONNX exporter, which only compile the model (next stage); the bot serves the compiled model
+# with ONNX Runtime (model/compiled.py) and never imports them.
+RUN python -c 'import re, tomllib; print(*[d for d in tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"] if re.match(r"[\w.-]+", d)[0] not in {"torch", "torchvision", "fastai", "timm", "onnx"}], sep="\n")' > serve.txt \
+    && /usr/local/bin/python -m venv --without-pip /opt/serve \
+    && /usr/local/bin/python -m pip --python /opt/serve/bin/python install --no-cache-dir -r serve.txt \
+    && find /opt/serve -depth -type d \( -name tests -o -name __pycache__ \) -exec rm -rf {} +
+
+
+# The shipped learner compiled for serving, with the full environment.
+FROM build AS compiled
+COPY model/ model/
+RUN python -m model.compile model/snake_classifier.pkl
+
+
 # Development target: the full project (train and dev extras too), editable, for working inside the
 # container: `docker build --target dev -t snake-bot:dev . && docker run --rm -it -v "$PWD:/app" snake-bot:dev`
 FROM build AS dev
@@ -84,27 +99,25 @@ CMD ["bash"]
 
 
 # Runtime: the slim base, the virtual environment, the code and the model; nothing else.
-# PYTHONOPTIMIZE=2 drops the docstrings of the ~4,000 modules torch and fastai import: ~40 MB less memory.
+# PYTHONOPTIMIZE=2 drops the docstrings of the modules the bot imports: less memory.
 FROM ${PYTHON_IMAGE} AS runtime
 ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONOPTIMIZE=2 \
-    PATH=/opt/venv/bin:$PATH \
+    PATH=/opt/serve/bin:$PATH \
     PORT=8080
 RUN groupadd --system --gid 10001 bot \
     && useradd --system --uid 10001 --gid bot --no-log-init --home-dir /app --shell /usr/sbin/nologin bot
-COPY --from=build /opt/venv /opt/venv
+COPY --from=build /opt/serve /opt/serve
 WORKDIR /app
 COPY bot/ bot/
 COPY model/ model/
+COPY --from=compiled /src/model/snake_classifier.onnx model/
 COPY feedback/ feedback/
-# The translations compiled from their .po files (compiled catalogs are never committed). The model
-# compiled for serving (model/compiled.py): the bot then runs ONNX Runtime alone, without PyTorch or
-# fastai in its process. Bytecode for the bot, and for the standard library modules it imports (the base
+# The translations compiled from their .po files (compiled catalogs are never committed). Bytecode for the bot, and for the standard library modules it imports (the base
 # image ships none): the bot's user cannot write it, so without it every start would compile them again.
 # data/ is the only folder the bot writes: the SQLite feedback database when DATABASE_URL is unset.
 RUN pybabel compile --domain messages --directory bot/locales \
-    && python -m model.compile model/snake_classifier.pkl \
     && PYTHONDONTWRITEBYTECODE='' python -c 'import bot.__main__' && python -m compileall -q bot model feedback \
     && mkdir data && chown 10001:10001 data
 USER 10001:10001

@@ -125,7 +125,13 @@ def load_classifier(path: Path | str = DEFAULT_MODEL_PATH, use_compiled: bool = 
         return Classifier(compiled.engine, compiled.transform, compiled.vocab, side, **named)
     if use_compiled:
         logger.warning("serving %s with PyTorch and fastai in this process: more memory, slower start", path)
-    from model import learner as learners  # imports PyTorch and fastai
+    try:
+        from model import learner as learners  # imports PyTorch and fastai
+    except ImportError as missing:  # an image that serves compiled models only
+        raise ModelNotFound(
+            f"no compiled model beside {path} and no {missing.name} here to serve the learner: "
+            f"run `python -m model.compile {path}` where PyTorch is installed"
+        ) from None
 
     learner = learners.load_learner_file(path)
     return Classifier(
