@@ -98,7 +98,7 @@ RUN python -m ensurepip \
 CMD ["bash"]
 
 
-# Runtime: the slim base, the virtual environment, the code and the model; nothing else.
+# Runtime: the slim base, the bot's own environment, the code and the model (compiled); nothing else.
 # PYTHONOPTIMIZE=2 drops the docstrings of the modules the bot imports: less memory.
 FROM ${PYTHON_IMAGE} AS runtime
 ENV PYTHONUNBUFFERED=1 \
@@ -114,9 +114,10 @@ COPY bot/ bot/
 COPY model/ model/
 COPY --from=compiled /src/model/snake_classifier.onnx model/
 COPY feedback/ feedback/
-# The translations compiled from their .po files (compiled catalogs are never committed). Bytecode for the bot, and for the standard library modules it imports (the base
-# image ships none): the bot's user cannot write it, so without it every start would compile them again.
-# data/ is the only folder the bot writes: the SQLite feedback database when DATABASE_URL is unset.
+# The translations compiled from their .po files (compiled catalogs are never committed). Bytecode for
+# the bot, and for the standard library modules it imports (the base image ships none): the bot's user
+# cannot write it, so without it every start would compile them again. data/ is the only folder the bot
+# writes: the SQLite feedback database when DATABASE_URL is unset (a volume in compose).
 RUN pybabel compile --domain messages --directory bot/locales \
     && PYTHONDONTWRITEBYTECODE='' python -c 'import bot.__main__' && python -m compileall -q bot model feedback \
     && mkdir data && chown 10001:10001 data

@@ -289,7 +289,7 @@ def summarise(run: Run, fake: TimedTelegram, ids: list[int], begin: float, album
 def inference_alone(model: Path, photo: bytes, repeats: int = 10) -> dict[str, float]:
     """Median milliseconds to classify one 12-megapixel JPEG: our classifier vs `Learner.predict`.
 
-    Both run here with the PyTorch threads the bot's InferenceService gives the forward pass.
+    Both run here with the threads the bot's InferenceService gives the forward pass.
     """
     import torch
     from fastai.learner import load_learner
@@ -299,9 +299,10 @@ def inference_alone(model: Path, photo: bytes, repeats: int = 10) -> dict[str, f
     from bot.inference import default_threads
     from model import load_classifier
 
-    torch.set_num_threads(default_threads(workers=1))
+    threads = default_threads(workers=1)
+    torch.set_num_threads(threads)  # for Learner.predict
     classifier = load_classifier(model)
-    classifier.use_threads(default_threads(workers=1))
+    classifier.use_threads(threads)
     learner = load_learner(model, cpu=True)
     # Learner.predict decodes every output as a class: keep the snake classes' (bench/naive_bot.py).
     learner.model = nn.Sequential(learner.model, FirstLogits(len(learner.dls.vocab)))

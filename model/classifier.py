@@ -16,7 +16,7 @@ from model.decoding import decode_image
 from model.imagenet import snake_evidence, softmax, split_logits
 from model.policy import Thresholds, decide
 from model.verdict import CLASSES, Verdict
-from model.views import tighter_views
+from model.views import centre_view
 
 logger = logging.getLogger(__name__)
 
@@ -79,19 +79,18 @@ class Classifier:
     def looked_over(self, image: Image.Image) -> tuple[np.ndarray, float | None]:
         """The whole photo's scores; where they rank "no snake" first, a second look (model/views.py).
 
-        Then the view least sure there is no snake speaks for the photo, and the ImageNet head's snake
-        evidence is the most any view shows: "no snake" must hold for the closer look too.
+        Then the view less sure there is no snake speaks for the photo, and the ImageNet head's snake
+        evidence is the more either view shows: "no snake" must hold for the closer look too.
         """
         probabilities, evidence = self.scores(image)
         no_snake = self.vocab.index("no_snake")
         if int(np.argmax(probabilities)) != no_snake:
             return probabilities, evidence
-        for view in tighter_views(image):
-            view_probabilities, view_evidence = self.scores(view)
-            if view_probabilities[no_snake] < probabilities[no_snake]:
-                probabilities = view_probabilities
-            if view_evidence is not None and evidence is not None:
-                evidence = max(evidence, view_evidence)
+        view_probabilities, view_evidence = self.scores(centre_view(image))
+        if view_probabilities[no_snake] < probabilities[no_snake]:
+            probabilities = view_probabilities
+        if view_evidence is not None and evidence is not None:
+            evidence = max(evidence, view_evidence)
         return probabilities, evidence
 
     def scores(self, image: Image.Image) -> tuple[np.ndarray, float | None]:
@@ -123,8 +122,6 @@ def load_classifier(path: Path | str = DEFAULT_MODEL_PATH, use_compiled: bool = 
     if compiled is not None:
         side = max(compiled.transform.size)
         return Classifier(compiled.engine, compiled.transform, compiled.vocab, side, **named)
-    if use_compiled:
-        logger.warning("serving %s with PyTorch and fastai in this process: more memory, slower start", path)
     try:
         from model import learner as learners  # imports PyTorch and fastai
     except ImportError as missing:  # an image that serves compiled models only
@@ -132,6 +129,8 @@ def load_classifier(path: Path | str = DEFAULT_MODEL_PATH, use_compiled: bool = 
             f"no compiled model beside {path} and no {missing.name} here to serve the learner: "
             f"run `python -m model.compile {path}` where PyTorch is installed"
         ) from None
+    if use_compiled:
+        logger.warning("serving %s with PyTorch and fastai in this process: more memory, slower start", path)
 
     learner = learners.load_learner_file(path)
     return Classifier(

@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +37,6 @@ class CompiledModel:
     engine: OnnxEngine
     vocab: list[str]
     transform: ValidationTransform
-    source_sha256: str
 
 
 def compiled_path_for(model_path: Path) -> Path:
@@ -45,18 +45,22 @@ def compiled_path_for(model_path: Path) -> Path:
 
 def compile_for_serving(model_path: Path, source_sha256: str) -> CompiledModel | None:
     """Compile the learner in a child process and load the result; None where that fails."""
-    beside = compiled_path_for(model_path)
-    if os.access(model_path.parent, os.W_OK):
-        return read_compiled(beside, source_sha256) if compile_in_child(model_path, beside) else None
-    with tempfile.TemporaryDirectory(prefix="snake-model-") as folder:
-        target = Path(folder) / beside.name
+    writable = os.access(model_path.parent, os.W_OK)
+    with (
+        nullcontext(model_path.parent) if writable else tempfile.TemporaryDirectory(prefix="snake-") as folder
+    ):
+        target = Path(folder) / compiled_path_for(model_path).name
         return read_compiled(target, source_sha256) if compile_in_child(model_path, target) else None
 
 
 def facts(vocab: list[str], transform: ValidationTransform, source_sha256: str) -> dict[str, str]:
     """The metadata that makes a graph a compiled model (written by model/compile.py)."""
-    transform_values = transform.as_dict()
-    values = {"format": FORMAT, "vocab": vocab, "transform": transform_values, "source_sha256": source_sha256}
+    values = {
+        "format": FORMAT,
+        "vocab": vocab,
+        "transform": transform.as_dict(),
+        "source_sha256": source_sha256,
+    }
     return {METADATA_KEY: json.dumps(values)}
 
 
@@ -73,7 +77,7 @@ def read_compiled(path: Path, source_sha256: str) -> CompiledModel | None:
     if values.get("format") != FORMAT or values["source_sha256"] != source_sha256:
         return None
     transform = ValidationTransform.from_dict(values["transform"])
-    return CompiledModel(engine, list(values["vocab"]), transform, values["source_sha256"])
+    return CompiledModel(engine, list(values["vocab"]), transform)
 
 
 def compile_in_child(model_path: Path, target: Path) -> bool:
