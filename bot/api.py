@@ -92,17 +92,17 @@ async def classify(request: web.Request) -> web.Response:
     data = await _image_bytes(request, translations)
     inference = request.app[API_INFERENCE]
     try:
-        verdict = await inference.classify(data)
+        classified = await inference.classify(data)
     except UnreadableImage as error:
         raise ApiError(400, "not_an_image", image_error(error, translations)) from error
     except Overloaded as error:
         retry_after = str(BUSY_RETRY_MINUTES * 60)
         raise ApiError(503, "overloaded", busy(translations), {"Retry-After": retry_after}) from error
     classifier = inference.classifier
-    answer = classification(verdict, classifier.name, classifier.version, translations)
+    answer = classification(classified.verdict, classifier.name, classifier.version, translations)
     feedback = request.app.get(CLASSIFY_FEEDBACK)
     if feedback is not None:
-        answer["classification_id"] = await feedback.offer("web", None, verdict, classifier.version, data)
+        answer["classification_id"] = await feedback.offer("web", None, classified, classifier.version)
     return web.json_response(answer, headers={"Content-Language": language, "Vary": "Accept-Language"})
 
 

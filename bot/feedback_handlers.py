@@ -20,7 +20,7 @@ from bot.feedback_service import FeedbackUnavailable
 from bot.language_choice import translations_of
 from bot.services import SERVICES, Services
 from feedback import AnswerOutcome
-from model import Verdict
+from model import Classified
 
 logger = logging.getLogger(__name__)
 
@@ -36,14 +36,14 @@ def feedback_handlers() -> list[BaseHandler]:
 
 
 async def feedback_buttons(
-    services: Services, request: Message, verdict: Verdict, photo: bytes, translations: NullTranslations
+    services: Services, request: Message, classified: Classified, translations: NullTranslations
 ) -> InlineKeyboardMarkup | None:
     """Right / Wrong for a verdict, stored first so any process can take the answer; None without feedback."""
     if services.feedback is None:
         return None
     asker = request.from_user.id if request.from_user else None
     version = services.inference.classifier.version
-    classification_id = await services.feedback.offer("telegram", asker, verdict, version, photo)
+    classification_id = await services.feedback.offer("telegram", asker, classified, version)
     if classification_id is None:
         return None
     return words.verdict_buttons(classification_id, translations)

@@ -26,7 +26,7 @@ from feedback import (
     open_engine,
     user_hash,
 )
-from model import Verdict
+from model import Classified
 
 logger = logging.getLogger(__name__)
 Result = TypeVar("Result")
@@ -51,7 +51,7 @@ class FeedbackService:
             return
 
     async def offer(
-        self, source: str, user_id: int | None, verdict: Verdict, model_version: str, photo: bytes
+        self, source: str, user_id: int | None, classified: Classified, model_version: str
     ) -> str | None:
         """Store the verdict the buttons will refer to; returns their classification id.
 
@@ -59,6 +59,7 @@ class FeedbackService:
         a photo the store cannot re-encode gets no buttons (None).
         """
         classification_id = secrets.token_urlsafe(12)
+        verdict = classified.verdict
         try:
             await self._call(
                 f"saving classification {classification_id}",
@@ -70,7 +71,7 @@ class FeedbackService:
                     best_guess=verdict.best_guess,
                     probabilities={label: float(value) for label, value in verdict.probabilities.items()},
                     model_version=model_version,
-                    photo=photo,
+                    picture=classified.picture,
                 ),
             )
         except FeedbackUnavailable:

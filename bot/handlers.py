@@ -26,7 +26,7 @@ from bot.inference import Overloaded
 from bot.language_choice import translations_of
 from bot.replies import busy, failed, help_text, image_error, not_an_image, nothing_to_check, reply_for
 from bot.services import SERVICES, Services
-from model import UnreadableImage, Verdict
+from model import Classified, UnreadableImage, Verdict
 from model.albums import combine
 
 logger = logging.getLogger(__name__)
@@ -95,9 +95,9 @@ async def answer_with_verdict(
         photo = await fetch_image(source, context, translations)
         outcome = photo if isinstance(photo, str) else await classify_image(photo, context, translations)
         buttons = None
-        if isinstance(outcome, Verdict):
-            text = reply_for(outcome, translations).as_html()
-            buttons = await feedback_buttons(services, request, outcome, photo, translations)
+        if isinstance(outcome, Classified):
+            text = reply_for(outcome.verdict, translations).as_html()
+            buttons = await feedback_buttons(services, request, outcome, translations)
         else:
             text = escape(outcome, quote=False)
     await request.reply_html(f"{text}\n\n{note}" if note else text, do_quote=True, reply_markup=buttons)
@@ -111,14 +111,15 @@ async def answer_album(
     The feedback buttons under it store the combined verdict with the opening photo (a view of the animal).
     """
     services: Services = context.bot_data[SERVICES]
-    own_photo: list[bytes] = []
+    own_photo: list[Classified] = []
 
     async def check_own_photo(source: Message) -> Outcome:
         photo = await fetch_image(source, context, translations)
-        if isinstance(photo, str):
-            return photo
-        own_photo.append(photo)
-        return await classify_image(photo, context, translations)
+        outcome = photo if isinstance(photo, str) else await classify_image(photo, context, translations)
+        if isinstance(outcome, str):
+            return outcome
+        own_photo.append(outcome)
+        return outcome.verdict
 
     async with typing_while_slow(message):
         outcomes = await services.albums.gather(message, check_own_photo)
@@ -128,7 +129,8 @@ async def answer_album(
     album = combine(verdicts, services.inference.classifier.thresholds) if verdicts else None
     buttons = None
     if album is not None and own_photo:
-        buttons = await feedback_buttons(services, message, album.combined, own_photo[0], translations)
+        combined = Classified(album.combined, own_photo[0].picture)
+        buttons = await feedback_buttons(services, message, combined, translations)
     await message.reply_html(album_reply(outcomes, album, translations), do_quote=True, reply_markup=buttons)
 
 
@@ -147,8 +149,8 @@ async def fetch_image(
 
 async def classify_image(
     photo: bytes, context: ContextTypes.DEFAULT_TYPE, translations: NullTranslations
-) -> Outcome:
-    """The verdict on `photo`, or the reason (plain text) why there is none."""
+) -> Classified | str:
+    """The verdict on `photo` (with the photo as decoded), or the reason (plain text) why there is none."""
     services: Services = context.bot_data[SERVICES]
     try:
         return await services.inference.classify(photo)

@@ -12,7 +12,7 @@ import asyncio
 import os
 from concurrent.futures import ThreadPoolExecutor
 
-from model import Classifier, Verdict
+from model import Classified, Classifier
 
 
 class Overloaded(RuntimeError):
@@ -35,14 +35,14 @@ class InferenceService:
         """Photos admitted and not yet answered (queued or running)."""
         return self._in_flight
 
-    async def classify(self, data: bytes) -> Verdict:
+    async def classify(self, data: bytes) -> Classified:
         """Classify photo bytes in a worker thread; raises `Overloaded` or `model.UnreadableImage`."""
         if self._in_flight >= self.capacity:
             raise Overloaded()
         self._in_flight += 1
         try:
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._executor, self.classifier.classify, data)
+            return await loop.run_in_executor(self._executor, self.classifier.classified, data)
         finally:
             self._in_flight -= 1
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from bot.inference import InferenceService, Overloaded
-from model import Classifier, UnreadableImage, Verdict
+from model import Classified, Classifier, UnreadableImage
 
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
@@ -66,10 +66,10 @@ class ObservedInference:
     def queue_depth(self) -> int:
         return self._inference.queue_depth
 
-    async def classify(self, data: bytes) -> Verdict:
+    async def classify(self, data: bytes) -> Classified:
         started = time.perf_counter()
         try:
-            verdict = await self._inference.classify(data)
+            classified = await self._inference.classify(data)
         except Overloaded:
             self._count("busy")
             raise
@@ -80,9 +80,9 @@ class ObservedInference:
             self._count("error")
             raise
         self._metrics.latency.observe(time.perf_counter() - started)
-        self._metrics.verdicts.labels(self._source, verdict.label).inc()
+        self._metrics.verdicts.labels(self._source, classified.verdict.label).inc()
         self._count("answered")
-        return verdict
+        return classified
 
     def _count(self, outcome: str) -> None:
         self._metrics.requests.labels(self._source, outcome).inc()

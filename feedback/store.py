@@ -10,11 +10,12 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any
 
+from PIL import Image
 from sqlalchemy import Engine, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from feedback.answers import Answer
-from feedback.photos import reencode_photo
+from feedback.photos import small_copy
 from feedback.schema import Classification
 
 PENDING_HOURS = 24
@@ -99,10 +100,13 @@ class FeedbackStore:
         best_guess: str,
         probabilities: dict[str, float],
         model_version: str,
-        photo: bytes,
+        picture: Image.Image,
     ) -> None:
-        """Keep a verdict the buttons refer to, with a re-encoded copy of its photo, until answered or old."""
-        small = reencode_photo(photo)
+        """Keep a verdict the buttons refer to, with a small copy of its photo, until answered or old.
+
+        `picture` is the photo decoded and upright (as the classifier saw it).
+        """
+        small = small_copy(picture)
         with self._sessions.begin() as session:
             session.execute(delete(Classification).where(self._expired()))
             session.add(

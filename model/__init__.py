@@ -4,7 +4,7 @@ Knows nothing of Telegram or HTTP; the bot, the web API and training all use it 
 Serving needs ONNX Runtime, not PyTorch or fastai (model/compiled.py); model/learner.py is their door.
 """
 
-from model.classifier import DEFAULT_MODEL_PATH, Classifier, ModelNotFound, load_classifier
+from model.classifier import DEFAULT_MODEL_PATH, Classified, Classifier, ModelNotFound, load_classifier
 from model.decoding import UnreadableImage
 from model.policy import Thresholds, decide
 from model.verdict import CLASSES, DANGEROUS_MISS_LABELS, LABELS, UNCERTAIN, Verdict
@@ -15,6 +15,7 @@ __all__ = [
     "DEFAULT_MODEL_PATH",
     "LABELS",
     "UNCERTAIN",
+    "Classified",
     "Classifier",
     "ModelNotFound",
     "Thresholds",

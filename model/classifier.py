@@ -27,6 +27,15 @@ class ModelNotFound(FileNotFoundError):
     """The learner file is missing; the message names the path."""
 
 
+@dataclass(frozen=True)
+class Classified:
+    """A verdict and the picture it was made from: the photo decoded upright in RGB at a reduced scale
+    (model/decoding.py), so that whoever keeps a copy of the photo need not decode it again."""
+
+    verdict: Verdict
+    picture: Image.Image
+
+
 class Network(Protocol):
     """The forward pass: a float32 batch of one photo (1, 3, H, W) in, the network's logits out."""
 
@@ -68,7 +77,12 @@ class Classifier:
 
     def classify(self, data: bytes) -> Verdict:
         """Classify the photo in `data`; raises `UnreadableImage` for anything that is not one."""
-        return self.classify_image(decode_image(data, min_side=self.input_size))
+        return self.classified(data).verdict
+
+    def classified(self, data: bytes) -> Classified:
+        """The verdict on the photo in `data`, with the photo as decoded; raises `UnreadableImage`."""
+        picture = decode_image(data, min_side=self.input_size)
+        return Classified(self.classify_image(picture), picture)
 
     def classify_image(self, image: Image.Image) -> Verdict:
         """Classify an already decoded RGB PIL image."""

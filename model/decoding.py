@@ -4,6 +4,11 @@ Memory is bounded before any pixel is allocated: the header's size is checked fi
 photos) are decoded at reduced scale by the decoder itself (draft mode: a 50-megapixel photo becomes
 about 1 megapixel), and other formats, which decode only at full size, have a much lower limit and are
 shrunk straight after decoding, before any copy is made.
+
+Decoding at the smallest scale that still covers the network's input is also the cheap way: Telegram's
+800 px photo decodes at half scale (400 x 300) in half the time, and is resized to the input in under
+half the time. The network trained on photos whose shorter side is mostly 128-511 px (data v2), so the
+half-scale photo is nearer what it learnt from than the full one.
 """
 
 import io
@@ -45,15 +50,15 @@ class UnreadableImage(ValueError):
 def decode_image(data: bytes, *, min_side: int = 224) -> Image.Image:
     """Decode `data` into an RGB image, rotated as the camera meant it.
 
-    The result keeps its shorter side at least `min_side` (when the photo has that many pixels) and at
-    most about four times that: JPEGs are decoded at reduced scale (draft mode), other formats are
-    shrunk right after decoding.
+    The result keeps its shorter side at least `min_side` (when the photo has that many pixels) and, for
+    all but the largest JPEGs, under twice that: JPEGs are decoded at reduced scale (draft mode: 1/2,
+    1/4 or 1/8), other formats are shrunk right after decoding.
     """
     try:
         image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
         _check_acceptable(image)
         orientation = _orientation(image)
-        image.draft("RGB", (min_side * 2, min_side * 2))  # only JPEG honours it
+        image.draft("RGB", (min_side, min_side))  # only JPEG honours it
         image.load()
         image = _shrink(image, min_side)
     except UnreadableImage:
@@ -82,8 +87,8 @@ def _orientation(image: Image.Image) -> int:
 
 
 def _shrink(image: Image.Image, min_side: int) -> Image.Image:
-    """Box-reduce by a whole factor while the shorter side stays at least twice `min_side`."""
-    factor = min(image.size) // (min_side * 2)
+    """Box-reduce by a whole factor while the shorter side stays at least `min_side`."""
+    factor = min(image.size) // min_side
     if factor < 2 or image.mode not in REDUCIBLE_MODES:
         return image
     return image.reduce(factor)

@@ -76,10 +76,15 @@ class ValidationTransform:
         )
 
     def __call__(self, image: Image.Image) -> np.ndarray:
-        """A batch of one, (1, 3, height, width) float32, from an RGB image."""
-        pixels = np.asarray(self._resized(image), dtype=np.float32).transpose(2, 0, 1)
-        pixels /= np.float32(self.divisor)
-        return ((pixels - self.mean) / self.std)[None]
+        """A batch of one, (1, 3, height, width) float32, from an RGB image.
+
+        `(pixels / divisor - mean) / std` as one multiply and one add, in place, in the network's layout.
+        """
+        scale = 1 / (np.float32(self.divisor) * self.std)
+        pixels = np.empty((1, 3, self.size[1], self.size[0]), dtype=np.float32)
+        np.multiply(np.asarray(self._resized(image)).transpose(2, 0, 1), scale, out=pixels[0])
+        pixels[0] -= self.mean / self.std
+        return pixels
 
     def _resized(self, image: Image.Image) -> Image.Image:
         if self.method == "crop":

@@ -3,7 +3,7 @@
 import threading
 from typing import Any
 
-from model import Classifier, Verdict
+from model import Classified, Classifier
 
 
 class GatedClassifier:
@@ -18,10 +18,10 @@ class GatedClassifier:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._classifier, name)
 
-    def classify(self, data: bytes) -> Verdict:
+    def classified(self, data: bytes) -> Classified:
         self.entered.set()
         self.gate.wait(self._patience)
-        return self._classifier.classify(data)
+        return self._classifier.classified(data)
 
 
 class FailingClassifier:
@@ -35,7 +35,7 @@ class FailingClassifier:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._classifier, name)
 
-    def classify(self, data: bytes) -> Verdict:
+    def classified(self, data: bytes) -> Classified:
         if self._marker in data:
             raise self._error
-        return self._classifier.classify(data)
+        return self._classifier.classified(data)

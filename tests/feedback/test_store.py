@@ -41,14 +41,16 @@ def store(database_url: str, clock: Clock) -> Iterator[FeedbackStore]:
     engine.dispose()
 
 
-def photo_with_location(size: tuple[int, int] = (1200, 800), seed: int = 1) -> bytes:
-    """A JPEG carrying EXIF with a GPS position and a camera model, as phones write them."""
+def photo_with_location(size: tuple[int, int] = (1200, 800), seed: int = 1) -> Image.Image:
+    """A decoded JPEG still carrying EXIF with a GPS position and a camera model, as phones write them."""
     exif = Image.Exif()
     exif[0x0110] = "Field Phone 12"  # Model
     exif[0x8825] = {1: "N", 2: (29.0, 45.0, 0.0)}  # GPSInfo
     output = io.BytesIO()
     draw_photo("coral_snake", seed=seed, size=size).save(output, "JPEG", exif=exif)
-    return output.getvalue()
+    picture = Image.open(output)
+    assert picture.getexif()[0x0110] == "Field Phone 12"
+    return picture
 
 
 def save(store: FeedbackStore, classification_id: str, user: str | None = ALICE, seed: int = 1) -> None:
@@ -60,7 +62,7 @@ def save(store: FeedbackStore, classification_id: str, user: str | None = ALICE,
         best_guess="coral_snake",
         probabilities=PROBABILITIES,
         model_version="abc123",
-        photo=photo_with_location(seed=seed),
+        picture=photo_with_location(seed=seed),
     )
 
 

@@ -33,3 +33,11 @@ def test_model_identity(tiny_classifier: Classifier) -> None:
     assert tiny_classifier.name == "tiny"
     assert len(tiny_classifier.version) == 12
     assert tiny_classifier.input_size == 64
+
+
+def test_a_verdict_comes_with_the_picture_it_was_made_from(tiny_classifier: Classifier) -> None:
+    photo = photo_bytes("coral_snake", seed=3)
+    classified = tiny_classifier.classified(photo)
+    assert classified.verdict == tiny_classifier.classify(photo)
+    assert classified.verdict == tiny_classifier.classify_image(classified.picture)
+    assert classified.picture.mode == "RGB"

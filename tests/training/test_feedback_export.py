@@ -43,7 +43,7 @@ def answered_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Feedba
             best_guess=label,
             probabilities={label: 0.9},
             model_version="v1",
-            photo=photo,
+            picture=Image.open(io.BytesIO(photo)),
         )
         store.record_answer(classification_id, answer, USER)
     yield store
