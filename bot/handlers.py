@@ -5,17 +5,14 @@ In groups the bot keeps Telegram's default privacy mode and speaks only when ask
 the bot's @name. In a private chat every photo, image file and image link is checked.
 """
 
-import asyncio
 import logging
 import traceback
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from gettext import NullTranslations
 from html import escape
 
 from telegram import Message, MessageEntity, PhotoSize, Update
-from telegram.constants import ChatAction, ChatType
-from telegram.error import TelegramError
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.album_replies import album_reply, seen_alone_note
@@ -33,8 +30,6 @@ logger = logging.getLogger(__name__)
 
 IMAGE_FILE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".bmp", ".tif", ".tiff")
 LINK_ENTITIES = [MessageEntity.URL, MessageEntity.TEXT_LINK]
-TYPING_AFTER_SECONDS = 1.0
-"""Show "typing" only for answers slower than this: a quick reply needs no sign of life (nor an API call)."""
 
 
 class NoImage(Exception):
@@ -91,7 +86,7 @@ async def answer_with_verdict(
     A verdict comes with the Right / Wrong feedback buttons (bot/feedback_handlers.py).
     """
     services: Services = context.bot_data[SERVICES]
-    async with typing_while_slow(request):
+    async with services.typing.while_slow(request):
         photo = await fetch_image(source, context, translations)
         outcome = photo if isinstance(photo, str) else await classify_image(photo, context, translations)
         buttons = None
@@ -121,7 +116,7 @@ async def answer_album(
         own_photo.append(outcome)
         return outcome.verdict
 
-    async with typing_while_slow(message):
+    async with services.typing.while_slow(message):
         outcomes = await services.albums.gather(message, check_own_photo)
     if not outcomes:
         return  # another photo's handler answers the album
@@ -158,25 +153,6 @@ async def classify_image(
         return image_error(error, translations)
     except Overloaded:
         return busy(translations)
-
-
-@asynccontextmanager
-async def typing_while_slow(request: Message) -> AsyncIterator[None]:
-    """Show "typing" in the chat if the work inside takes longer than `TYPING_AFTER_SECONDS`."""
-    typing = asyncio.create_task(show_typing(request, after=TYPING_AFTER_SECONDS))
-    try:
-        yield
-    finally:
-        typing.cancel()
-
-
-async def show_typing(request: Message, after: float) -> None:
-    """Show "typing" after `after` seconds; a chat action that fails is not worth an error."""
-    await asyncio.sleep(after)
-    try:
-        await request.chat.send_action(ChatAction.TYPING)
-    except TelegramError as error:
-        logger.debug("typing action failed: %s", error)
 
 
 async def image_bytes(

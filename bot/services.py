@@ -6,6 +6,7 @@ from bot.albums import AlbumCollector
 from bot.feedback_service import FeedbackService
 from bot.images import ImageFetcher
 from bot.metrics import ObservedInference
+from bot.typing_status import ChatTyping
 
 SERVICES = "services"
 
@@ -20,3 +21,5 @@ class Services:
     """Chats where /stats answers."""
     albums: AlbumCollector = field(default_factory=AlbumCollector)
     """The albums whose photos are still arriving, and those answered already."""
+    typing: ChatTyping = field(default_factory=ChatTyping)
+    """The chats shown "typing" just now."""

@@ -3,8 +3,8 @@
 import asyncio
 import time
 
-from bot.handlers import TYPING_AFTER_SECONDS
 from bot.server import running_bot
+from bot.typing_status import TYPING_AFTER_SECONDS
 from model import Classifier
 from tests.bot.conftest import GROUP_CHAT, PRIVATE_CHAT, RunningBot, settings_for
 from tests.fakes.classifiers import GatedClassifier
@@ -44,6 +44,23 @@ async def test_a_slow_verdict_shows_typing_first(telegram: FakeTelegram, tiny_cl
         reply = await telegram.replies_to(message["message_id"])
     assert time.monotonic() - started >= TYPING_AFTER_SECONDS - 0.1
     assert CORAL_VERDICT in reply.visible_text
+
+
+async def test_slow_photos_in_one_chat_share_one_typing(
+    telegram: FakeTelegram, tiny_classifier: Classifier
+) -> None:
+    classifier = GatedClassifier(tiny_classifier)
+    async with running_bot(settings_for(telegram, "polling"), classifier):
+        messages = [
+            telegram.photo_message(PRIVATE_CHAT, photo_bytes("coral_snake", seed=s)) for s in (1, 2, 3)
+        ]
+        for message in messages:
+            await telegram.queue_update(telegram.update_for(message))
+        await asyncio.sleep(TYPING_AFTER_SECONDS + 1)  # every photo has waited past its typing delay
+        assert telegram.chat_actions == [(PRIVATE_CHAT["id"], "typing")]
+        classifier.gate.set()
+        replies = [await telegram.replies_to(message["message_id"]) for message in messages]
+    assert all(CORAL_VERDICT in reply.visible_text for reply in replies)
 
 
 async def test_private_photo_of_no_snake(bot: RunningBot) -> None:
