@@ -37,10 +37,14 @@ def combine(verdicts: Sequence[Verdict], thresholds: Thresholds) -> AlbumVerdict
     highest = max(mean_logs.values())
     weights = {name: math.exp(value - highest) for name, value in mean_logs.items()}
     total = sum(weights.values())
-    # If any photo shows the ImageNet head a snake, the album does not get "no snake" (model/imagenet.py).
+    # If any photo shows the ImageNet head or the detector a snake, the album does not get "no snake".
     evidence = [v.snake_evidence for v in verdicts if v.snake_evidence is not None]
+    detector = [v.detector_no_snake for v in verdicts if v.detector_no_snake is not None]
     combined = decide(
-        {name: weight / total for name, weight in weights.items()}, thresholds, max(evidence, default=None)
+        {name: weight / total for name, weight in weights.items()},
+        thresholds,
+        max(evidence, default=None),
+        min(detector, default=None),
     )
     disagreement = len({verdict.label for verdict in verdicts} - {UNCERTAIN}) > 1
     if disagreement and combined.label != SAFEST:

@@ -13,7 +13,7 @@ from PIL import Image
 
 from model.compiled import compile_for_serving, compiled_path_for, read_compiled
 from model.decoding import decode_image
-from model.imagenet import snake_evidence, softmax, split_logits
+from model.imagenet import probability, snake_evidence, softmax, split_logits
 from model.policy import Thresholds, decide
 from model.verdict import CLASSES, Verdict
 from model.views import centre_view
@@ -86,35 +86,57 @@ class Classifier:
 
     def classify_image(self, image: Image.Image) -> Verdict:
         """Classify an already decoded RGB PIL image."""
-        probabilities, evidence = self.looked_over(image)
-        named = dict(zip(self.vocab, probabilities.tolist(), strict=True))
-        return decide(named, self.thresholds, snake_evidence=evidence)
+        scores = self.looked_over(image)
+        named = dict(zip(self.vocab, scores.probabilities.tolist(), strict=True))
+        return decide(named, self.thresholds, scores.snake_evidence, scores.detector_no_snake)
 
-    def looked_over(self, image: Image.Image) -> tuple[np.ndarray, float | None]:
+    def looked_over(self, image: Image.Image) -> "Scores":
         """The whole photo's scores; where they rank "no snake" first, a second look (model/views.py).
 
         Then the view less sure there is no snake speaks for the photo, and the ImageNet head's snake
-        evidence is the more either view shows: "no snake" must hold for the closer look too.
+        evidence and the detector's doubt are the more either view shows: "no snake" must hold for the
+        closer look too.
         """
-        probabilities, evidence = self.scores(image)
+        whole = self.scores(image)
         no_snake = self.vocab.index("no_snake")
-        if int(np.argmax(probabilities)) != no_snake:
-            return probabilities, evidence
-        view_probabilities, view_evidence = self.scores(centre_view(image))
-        if view_probabilities[no_snake] < probabilities[no_snake]:
-            probabilities = view_probabilities
-        if view_evidence is not None and evidence is not None:
-            evidence = max(evidence, view_evidence)
-        return probabilities, evidence
+        if int(np.argmax(whole.probabilities)) != no_snake:
+            return whole
+        view = self.scores(centre_view(image))
+        closer = view.probabilities[no_snake] < whole.probabilities[no_snake]
+        return Scores(
+            (view if closer else whole).probabilities,
+            _either(whole.snake_evidence, view.snake_evidence, max),
+            _either(whole.detector_no_snake, view.detector_no_snake, min),
+        )
 
-    def scores(self, image: Image.Image) -> tuple[np.ndarray, float | None]:
-        """The softmax over the vocabulary and the ImageNet head's snake probability (model/imagenet.py)."""
+    def scores(self, image: Image.Image) -> "Scores":
+        """What the network's outputs say about one view of a photo (model/imagenet.py)."""
         batch = self.transform(image)
         with self._lock:
             logits = self.network(batch)
-        classes, imagenet = split_logits(logits[0], len(self.vocab))
-        evidence = None if imagenet is None else float(snake_evidence(imagenet))
-        return softmax(classes), evidence
+        outputs = split_logits(logits[0], len(self.vocab))
+        return Scores(
+            softmax(outputs.classes),
+            None if outputs.imagenet is None else float(snake_evidence(outputs.imagenet)),
+            None if outputs.no_snake_log_odds is None else probability(outputs.no_snake_log_odds),
+        )
+
+
+@dataclass(frozen=True)
+class Scores:
+    """One look at a photo: the snake classes' probabilities and what the policy checks "no snake" by."""
+
+    probabilities: np.ndarray
+    """Softmax over the vocabulary, in its order."""
+    snake_evidence: float | None
+    """The ImageNet head's snake probability, where the network kept that head."""
+    detector_no_snake: float | None
+    """The snake detector's probability that there is no snake, where the network has one."""
+
+
+def _either(first: float | None, second: float | None, pick: Callable[[float, float], float]) -> float | None:
+    """`pick` of two optional values (a network has an output for both views or for neither)."""
+    return None if first is None or second is None else pick(first, second)
 
 
 def load_classifier(path: Path | str = DEFAULT_MODEL_PATH, use_compiled: bool = True) -> Classifier:

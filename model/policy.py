@@ -6,11 +6,14 @@ someone, so each needs the network to be at least as sure as a threshold chosen 
 venomous". Calling a snake a coral snake, or an unknown snake, errs on the safe side and needs no threshold.
 Where the network kept its ImageNet classifier (model/imagenet.py), "no snake" also needs that classifier
 to put less than `snake_evidence` of its belief on its snake classes: it knows snakes from everywhere.
+Where the network has a snake detector (training/detector.py), the `no_snake` threshold holds the
+detector's probability of "no snake", not the class probability: on photos from sources training never
+saw, it tells snakes from snake-free scenes much better (model/MODEL.md).
 """
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from model.verdict import CLASSES, UNCERTAIN, Verdict
@@ -40,24 +43,29 @@ class Thresholds:
 
 
 def decide(
-    probabilities: Mapping[str, float], thresholds: Thresholds, snake_evidence: float | None = None
+    probabilities: Mapping[str, float],
+    thresholds: Thresholds,
+    snake_evidence: float | None = None,
+    detector_no_snake: float | None = None,
 ) -> Verdict:
     """Turn the network's class probabilities into a verdict under the safety thresholds.
 
-    `snake_evidence` is the ImageNet head's snake probability, where the network has that head.
+    `snake_evidence` is the ImageNet head's snake probability, `detector_no_snake` the snake detector's
+    probability of no snake, where the network has them.
     """
     missing = set(CLASSES) - set(probabilities)
     if missing:
         raise ValueError(f"probabilities lack classes {sorted(missing)}")
     best_guess = max(CLASSES, key=lambda name: probabilities[name])
-    confidence = float(probabilities[best_guess])
-    sure_enough = confidence >= thresholds.required_for(best_guess)
-    if best_guess == "no_snake" and snake_evidence is not None:
-        sure_enough = sure_enough and snake_evidence < thresholds.snake_evidence
-    return Verdict(
-        label=best_guess if sure_enough else UNCERTAIN,
+    verdict = Verdict(
+        label=UNCERTAIN,
         best_guess=best_guess,
-        confidence=confidence,
+        confidence=float(probabilities[best_guess]),
         probabilities={name: float(probabilities[name]) for name in CLASSES},
         snake_evidence=snake_evidence,
+        detector_no_snake=detector_no_snake,
     )
+    sure_enough = verdict.sureness >= thresholds.required_for(best_guess)
+    if best_guess == "no_snake" and snake_evidence is not None:
+        sure_enough = sure_enough and snake_evidence < thresholds.snake_evidence
+    return replace(verdict, label=best_guess) if sure_enough else verdict

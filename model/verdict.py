@@ -27,6 +27,16 @@ class Verdict:
     probabilities: dict[str, float] = field(default_factory=dict)
     snake_evidence: float | None = None
     """The kept ImageNet head's probability of a snake (model/imagenet.py); None where there is none."""
+    detector_no_snake: float | None = None
+    """The snake detector's probability of no snake (model/imagenet.py); None where there is none."""
+
+    @property
+    def sureness(self) -> float:
+        """What the policy holds against the best guess's threshold (model/policy.py): its probability,
+        or for "no snake" the detector's probability of no snake where the network has a detector."""
+        if self.best_guess == "no_snake" and self.detector_no_snake is not None:
+            return self.detector_no_snake
+        return self.confidence
 
     def ranked_probabilities(self) -> list[tuple[str, float]]:
         """Every class with its probability, highest first."""

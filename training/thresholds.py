@@ -12,7 +12,8 @@ the held-out sources, which say how the network does on photos from elsewhere, a
 photos, whose wrong calls are just as real (a threshold that prevents one set's misses but not the other's
 would ship a known dangerous miss). `kingsnake` above every coral or other
 snake photo the network ranks kingsnake first, `no_snake` above every snake photo it ranks no_snake first
-that the ImageNet head's snake gate (`snake_evidence`) lets through. The gate is chosen with it: of the
+that the ImageNet head's snake gate (`snake_evidence`) lets through (above the snake detector's probability
+of "no snake" where the network has a detector: model/policy.py). The gate is chosen with it: of the
 candidate gates, the one under which the most no-snake photos may still be called "no snake". Every such
 photo then becomes `uncertain` instead of a dangerous miss; the price is the true kingsnake and no-snake
 photos below the thresholds, which become `uncertain` too. Each threshold also has a floor (`FLOORS`).
@@ -23,7 +24,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from model import DEFAULT_MODEL_PATH, Thresholds, decide, load_classifier
+from model import DEFAULT_MODEL_PATH, Thresholds, Verdict, decide, load_classifier
 from model.classifier import thresholds_path_for
 from training.evaluate import (
     SNAKES,
@@ -61,7 +62,7 @@ def lowest_safe_threshold(
     """
     truths = set(must_not_become)
     wrong_calls = [
-        p.verdict.confidence
+        p.verdict.sureness
         for p in predictions
         if p.truth in truths and p.verdict.best_guess == guarded and _passes(p, gate)
     ]
@@ -89,7 +90,7 @@ def _no_snake_said(predictions: list[Prediction], thresholds: Thresholds) -> int
     return sum(
         p.truth == "no_snake"
         and p.verdict.best_guess == "no_snake"
-        and p.verdict.confidence >= thresholds.no_snake
+        and p.verdict.sureness >= thresholds.no_snake
         and _passes(p, thresholds.snake_evidence)
         for p in predictions
     )
@@ -142,15 +143,22 @@ def choose_and_measure(
     print(f"{thresholds} saved to {thresholds_path_for(model_path)}")
     decided = {side: redecided(predictions, thresholds) for side, predictions in sides.items()}
     report = report_on(model_path.name, thresholds, split, decided)
-    return {**report, "thresholds_check": leave_one_source_out(everything, margin)}
+    has_detector = any(p.verdict.detector_no_snake is not None for p in everything)
+    return {
+        **report,
+        "snake_detector": has_detector,
+        "thresholds_check": leave_one_source_out(everything, margin),
+    }
 
 
 def redecided(predictions: list[Prediction], thresholds: Thresholds) -> list[Prediction]:
     """The same photos and scores, decided under `thresholds`."""
-    return [
-        Prediction(p.photo, p.truth, decide(p.verdict.probabilities, thresholds, p.verdict.snake_evidence))
-        for p in predictions
-    ]
+    return [Prediction(p.photo, p.truth, redecide(p.verdict, thresholds)) for p in predictions]
+
+
+def redecide(verdict: Verdict, thresholds: Thresholds) -> Verdict:
+    """The verdict the same scores get under `thresholds`."""
+    return decide(verdict.probabilities, thresholds, verdict.snake_evidence, verdict.detector_no_snake)
 
 
 def main(argv: list[str] | None = None) -> None:

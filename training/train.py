@@ -25,7 +25,8 @@ import torch
 from model.classifier import DEFAULT_MODEL_PATH
 from model.compat import ensure_torchvision_importable
 from model.compile import compile_learner_file
-from training.data import DEFAULT_DATA_DIR, IMAGE_SIZE, snake_dataloaders
+from training.data import DEFAULT_DATA_DIR, IMAGE_SIZE, snake_dataloaders, split_of
+from training.detector import add_snake_detector
 from training.distill import KeepImageNetKnowledge
 from training.reports import (
     DEFAULT_REPORTS_DIR,
@@ -166,12 +167,14 @@ def train(args: argparse.Namespace) -> tuple[Learner, dict]:
 
 
 def export_for_inference(learner: Learner, args: argparse.Namespace) -> None:
-    """Export the learner with DataLoaders whose transforms are all deterministic (no augmentation).
+    """Export the learner with DataLoaders whose transforms are all deterministic (no augmentation), and
+    the snake detector fitted on the training photos (training/detector.py).
 
     The compiled model for serving is written beside it.
     """
     learner.dls = dataloaders_for(args, augment=False)
     learner.remove_cbs([cb for cb in learner.cbs if isinstance(cb, KeepImageNetKnowledge)])
+    add_snake_detector(learner, split_of(args.data_dirs, args.split).training)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     learner.export(args.output.resolve())
     compile_learner_file(args.output.resolve())  # what the bot serves (model/compiled.py)

@@ -62,3 +62,14 @@ def test_one_photo_showing_a_snake_keeps_the_album_from_no_snake() -> None:
     ]
     assert combine(photos, gated).combined.label == UNCERTAIN
     assert combine(photos[:1], gated).combined.label == "no_snake"
+
+
+def test_one_photo_the_detector_doubts_keeps_the_album_from_no_snake() -> None:
+    sure_no_snake = {"coral_snake": 0.01, "kingsnake": 0.01, "other_snake": 0.02, "no_snake": 0.96}
+    photos = [
+        decide(sure_no_snake, THRESHOLDS, detector_no_snake=0.99),
+        decide(sure_no_snake, THRESHOLDS, detector_no_snake=0.3),
+    ]
+    assert combine(photos, THRESHOLDS).combined.detector_no_snake == 0.3
+    assert combine(photos, THRESHOLDS).combined.label == UNCERTAIN
+    assert combine(photos[:1], THRESHOLDS).combined.label == "no_snake"

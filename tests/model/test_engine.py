@@ -81,7 +81,7 @@ def probabilities_agree(model_path: Path, photos: list[bytes], use_compiled: boo
         assert logits.shape == expected.shape
         assert torch.allclose(logits, expected, atol=1e-4)
         own = torch.softmax(expected[0, :classes].double(), dim=0)
-        assert torch.allclose(torch.from_numpy(classifier.scores(image)[0]), own, atol=1e-4)
+        assert torch.allclose(torch.from_numpy(classifier.scores(image).probabilities), own, atol=1e-4)
 
 
 @pytest.mark.parametrize("use_compiled", [True, False], ids=["compiled", "learner in-process"])

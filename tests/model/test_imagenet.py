@@ -1,22 +1,39 @@
-"""The kept ImageNet head: its outputs are told apart from the snake classes' and read as snake evidence."""
+"""The network's outputs told apart (snake classes, the kept ImageNet head, the detector) and read."""
 
 import numpy as np
 import pytest
 
-from model.imagenet import IMAGENET_CLASSES, SNAKE_CLASSES, snake_evidence, split_logits
+from model.imagenet import IMAGENET_CLASSES, SNAKE_CLASSES, probability, snake_evidence, split_logits
 
 
 def test_a_network_without_the_head_has_no_imagenet_logits() -> None:
     logits = np.random.default_rng(0).normal(size=4)
-    classes, imagenet = split_logits(logits, 4)
-    assert imagenet is None and np.array_equal(classes, logits)
+    outputs = split_logits(logits, 4)
+    assert outputs.imagenet is None and outputs.no_snake_log_odds is None
+    assert np.array_equal(outputs.classes, logits)
 
 
 def test_the_snake_classes_come_first_then_imagenet() -> None:
     logits = np.arange(4 + IMAGENET_CLASSES, dtype=np.float32)
-    classes, imagenet = split_logits(logits, 4)
-    assert classes.tolist() == [0, 1, 2, 3]
-    assert imagenet.shape == (IMAGENET_CLASSES,) and imagenet[0] == 4
+    outputs = split_logits(logits, 4)
+    assert outputs.classes.tolist() == [0, 1, 2, 3]
+    assert outputs.imagenet.shape == (IMAGENET_CLASSES,) and outputs.imagenet[0] == 4
+    assert outputs.no_snake_log_odds is None
+
+
+@pytest.mark.parametrize("imagenet", [0, IMAGENET_CLASSES])
+def test_the_detector_logit_comes_last(imagenet: int) -> None:
+    logits = np.arange(4 + imagenet + 1, dtype=np.float32)
+    outputs = split_logits(logits, 4)
+    assert outputs.classes.tolist() == [0, 1, 2, 3]
+    assert outputs.no_snake_log_odds == 4 + imagenet
+    assert (outputs.imagenet is None) == (imagenet == 0)
+
+
+def test_the_detectors_log_odds_become_a_probability_for_any_logit() -> None:
+    assert probability(0.0) == 0.5
+    assert probability(800.0) == 1.0 and probability(-800.0) == 0.0
+    assert probability(2.0) == pytest.approx(1 - probability(-2.0))
 
 
 def test_an_unexpected_width_is_an_error() -> None:

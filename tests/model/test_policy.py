@@ -56,3 +56,21 @@ def test_no_snake_needs_the_imagenet_head_to_see_no_snake() -> None:
     assert decide(probabilities, gated, snake_evidence=0.4).label == UNCERTAIN
     assert decide(probabilities, gated).label == "no_snake"  # a network without the ImageNet head
     assert decide(scores(other_snake=0.9, no_snake=0.1), gated, snake_evidence=0.0).label == "other_snake"
+
+
+@pytest.mark.parametrize(
+    ("class_probability", "detector", "label"),
+    [(0.99, 0.95, "no_snake"), (0.99, 0.5, UNCERTAIN), (0.6, 0.95, "no_snake")],
+)
+def test_where_the_network_has_a_detector_no_snake_is_held_to_it(
+    class_probability: float, detector: float, label: str
+) -> None:
+    probabilities = scores(no_snake=class_probability, other_snake=1 - class_probability)
+    verdict = decide(probabilities, THRESHOLDS, snake_evidence=0.0, detector_no_snake=detector)
+    assert verdict.label == label and verdict.sureness == detector
+    assert decide(probabilities, THRESHOLDS, detector_no_snake=0.5).confidence == class_probability
+
+
+def test_the_detector_never_speaks_for_a_snake_class() -> None:
+    verdict = decide(scores(kingsnake=0.85, coral_snake=0.15), THRESHOLDS, detector_no_snake=0.0)
+    assert verdict.label == "kingsnake" and verdict.sureness == 0.85

@@ -21,7 +21,7 @@ def test_the_second_look_is_the_centre_two_thirds() -> None:
 def test_a_small_snake_in_a_wide_scene_is_found_by_the_second_look(tiny_classifier: Classifier) -> None:
     scene = draw_photo("no_snake", seed=1, size=(480, 320))
     scene.paste(draw_photo("coral_snake", seed=2, size=(216, 144)), (132, 88))
-    whole, _ = tiny_classifier.scores(scene)
+    whole = tiny_classifier.scores(scene).probabilities
     assert tiny_classifier.vocab[int(whole.argmax())] == "no_snake"  # squished, the snake is too small
     verdict = tiny_classifier.classify_image(scene)
     assert verdict.best_guess == "coral_snake" and verdict.label == "coral_snake"
@@ -34,5 +34,5 @@ def test_a_photo_without_a_snake_stays_no_snake_after_the_second_look(tiny_class
 
 def test_a_snake_the_whole_photo_shows_gets_no_second_look(tiny_classifier: Classifier) -> None:
     image = draw_photo("kingsnake", seed=5)
-    probabilities, _ = tiny_classifier.scores(image)
-    assert tiny_classifier.looked_over(image)[0].tolist() == probabilities.tolist()
+    looked, whole = tiny_classifier.looked_over(image), tiny_classifier.scores(image)
+    assert looked.probabilities.tolist() == whole.probabilities.tolist()
