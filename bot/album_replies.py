@@ -42,7 +42,7 @@ def photo_line(number: int, outcome: Outcome, translations: gettext.NullTranslat
         line = translations.gettext("Photo {number}: {headline} ({percent} model confidence).").format(
             number=number,
             headline=reply_for(outcome, translations).verdict,
-            percent=f"{outcome.confidence:.0%}",
+            percent=f"{outcome.sureness:.0%}",
         )
     else:
         line = translations.gettext("Photo {number}: {reason}").format(number=number, reason=outcome)

@@ -114,7 +114,7 @@ def classification(
     return {
         "label": verdict.label,
         "best_guess": verdict.best_guess,
-        "confidence": round(verdict.confidence, 4),
+        "confidence": round(verdict.sureness, 4),
         "verdict": reply.verdict,
         "confidence_text": reply.confidence,
         "caveat": reply.caveat,

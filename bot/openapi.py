@@ -212,7 +212,11 @@ def _schemas() -> dict[str, Any]:
                     "description": "`uncertain` when the safety policy will not commit",
                 },
                 "best_guess": {"enum": list(CLASSES), "description": "The class the network ranks first"},
-                "confidence": {**probability, "description": "The network's probability for best_guess"},
+                "confidence": {
+                    **probability,
+                    "description": "How sure the model is of best_guess: its probability, or for no_snake "
+                    "the snake detector's probability that there is no snake",
+                },
                 "verdict": {
                     "type": "string",
                     "description": "The sentence the bot would say, in the answer's Content-Language",

@@ -34,7 +34,7 @@ class Reply:
 
 def reply_for(verdict: Verdict, translations: NullTranslations) -> Reply:
     """The words for `verdict`."""
-    percent = f"{verdict.confidence:.0%}"
+    percent = f"{verdict.sureness:.0%}"
     if verdict.label == "uncertain":
         confidence = translations.gettext(
             "The model's confidence ({percent}) is too low to tell what this is."

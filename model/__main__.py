@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
         else:
-            print(f"{path}: {verdict.label} ({verdict.confidence:.0%})")
+            print(f"{path}: {verdict.label} ({verdict.sureness:.0%})")
     return 1 if failures else 0
 
 

@@ -25,6 +25,11 @@ def test_each_label_has_words_and_a_caveat(label: str) -> None:
         assert "emergency services" in reply.caveat
 
 
+def test_no_snake_says_how_sure_the_snake_detector_is() -> None:
+    verdict = Verdict("no_snake", "no_snake", 0.55, PROBABILITIES, detector_no_snake=0.93)
+    assert "93%" in reply_for(verdict, ENGLISH).confidence  # what the policy held to its threshold
+
+
 def test_harmless_verdict_names_the_mimics_and_still_warns() -> None:
     reply = reply_for(Verdict("kingsnake", "kingsnake", 0.99, PROBABILITIES), ENGLISH)
     assert reply.verdict == "Likely a harmless coral snake mimic (a kingsnake, milk snake or scarlet snake)"
