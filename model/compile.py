@@ -30,8 +30,11 @@ def compile_learner_file(model_path: Path, target: Path | None = None) -> Path:
         graph.metadata_props.add(key=key, value=value)
     target = target or compiled_path_for(model_path)
     partial = target.with_suffix(f".{os.getpid()}.partial")
-    partial.write_bytes(graph.SerializeToString())
-    partial.replace(target)  # never a half-written file where a server looks
+    try:
+        partial.write_bytes(graph.SerializeToString())
+        partial.replace(target)  # never a half-written file where a server looks
+    finally:
+        partial.unlink(missing_ok=True)  # a full disk leaves nothing behind
     return target
 
 

@@ -16,6 +16,7 @@ from fastai.vision.core import PILImage
 from torch import nn
 
 from model import CLASSES, DEFAULT_MODEL_PATH, compiled, load_classifier
+from model.compile import compile_learner_file
 from model.compiled import compiled_path_for
 from model.decoding import decode_image
 from model.engine import OnnxEngine
@@ -113,6 +114,16 @@ def test_the_compiled_model_is_written_once_and_follows_its_learner(
     assert compiled.stat().st_mtime_ns != written  # compiled again, from the new file
     compiled.write_bytes(b"not a graph")
     assert load_classifier(model).version == changed.version
+
+
+def test_a_compile_that_cannot_write_its_file_leaves_nothing_behind(
+    tiny_model_path: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "tiny.onnx"
+    (target / "in the way").mkdir(parents=True)  # a folder where the file should go
+    with pytest.raises(OSError):
+        compile_learner_file(tiny_model_path, target)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["tiny.onnx"]
 
 
 def test_a_learner_in_a_read_only_folder_is_compiled_elsewhere(
