@@ -106,14 +106,14 @@ async def answer_album(
     The feedback buttons under it store the combined verdict with the opening photo (a view of the animal).
     """
     services: Services = context.bot_data[SERVICES]
-    own_photo: list[Classified] = []
+    classified_here: list[Classified] = []  # this handler's own photo, once classified
 
     async def check_own_photo(source: Message) -> Outcome:
         photo = await fetch_image(source, context, translations)
         outcome = photo if isinstance(photo, str) else await classify_image(photo, context, translations)
         if isinstance(outcome, str):
             return outcome
-        own_photo.append(outcome)
+        classified_here.append(outcome)
         return outcome.verdict
 
     async with services.typing.while_slow(message):
@@ -123,8 +123,8 @@ async def answer_album(
     verdicts = [outcome for outcome in outcomes if isinstance(outcome, Verdict)]
     album = combine(verdicts, services.inference.classifier.thresholds) if verdicts else None
     buttons = None
-    if album is not None and own_photo:
-        combined = Classified(album.combined, own_photo[0].picture)
+    if album is not None and classified_here:
+        combined = Classified(album.combined, classified_here[0].picture)
         buttons = await feedback_buttons(services, message, combined, translations)
     await message.reply_html(album_reply(outcomes, album, translations), do_quote=True, reply_markup=buttons)
 
