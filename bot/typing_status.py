@@ -2,7 +2,9 @@
 
 Telegram shows a chat action to everyone in the chat for five seconds, or until the bot's next message
 there. When a user sends four photos at once and the bot is busy, one action covers all four: sending
-one per photo cost about 6 ms of CPU a photo in the load benchmark's spike (bench/README.md).
+one per photo cost about 6 ms of CPU a photo in the load benchmark's spike (bench/README.md). The price:
+a photo still waiting after the bot has answered another in the same chat (which clears the sign) may
+go without it for the rest of those five seconds.
 """
 
 import asyncio
