@@ -4,8 +4,10 @@ Errors are JSON `{"error": {"code", "message"}}` with the status that says what 
 400 not an image (or an unknown `lang`), 401 missing key, 413 too large, 415 wrong type, 422 bad link,
 429 too many requests, 503 overloaded.
 
-The words (`verdict`, `confidence_text`, `caveat`, and the messages about the image or link) are in the
-language asked by `?lang=` or else by Accept-Language; labels are the same in every language.
+The words (`verdict`, `confidence_text`, `caveat`, and every message a person using the web page can meet:
+the image or link, its size or type, waiting) are in the language asked by `?lang=` or else by
+Accept-Language; labels and error codes are the same in every language. The messages only a client's
+developer meets (a missing key, an unknown `lang`, a broken form or JSON body) are in English.
 """
 
 import hmac
@@ -25,6 +27,7 @@ from bot.images import (
     ImageFetcher,
     ImageFetchError,
     ImageTooLarge,
+    NotAnImageFile,
     read_capped,
 )
 from bot.inference import Overloaded
@@ -33,6 +36,7 @@ from bot.ratelimit import RateLimiter
 from bot.replies import BUSY_RETRY_MINUTES, busy, image_error, reply_for
 from bot.settings import Settings
 from model import UnreadableImage, Verdict
+from model.words import N_
 
 CLASSIFY_PATH = "/api/v1/classify"
 MULTIPART_OVERHEAD = 64 * 1024
@@ -81,7 +85,7 @@ async def api_errors_as_json(request: web.Request, handler: Handler) -> web.Stre
     except ApiError as error:
         return error.response()
     except web.HTTPRequestEntityTooLarge:
-        return _too_large().response()
+        return _too_large(_translations(request)).response()
 
 
 async def classify(request: web.Request) -> web.Response:
@@ -136,9 +140,8 @@ def check_access(request: web.Request) -> None:
                            {"WWW-Authenticate": "Bearer"})  # fmt: skip
     wait = request.app[RATE_LIMITER].retry_after(client_address(request, settings.api_trust_proxy))
     if wait:
-        raise ApiError(
-            429, "too_many_requests", "Too many requests; slow down.", {"Retry-After": str(math.ceil(wait))}
-        )
+        message = _translations(request).gettext(N_("Too many requests. Please wait a moment and try again."))
+        raise ApiError(429, "too_many_requests", message, {"Retry-After": str(math.ceil(wait))})
 
 
 def client_address(request: web.Request, trust_proxy: bool) -> str:
@@ -149,18 +152,28 @@ def client_address(request: web.Request, trust_proxy: bool) -> str:
     return request.remote or "unknown"
 
 
+def _translations(request: web.Request) -> NullTranslations:
+    """The request's words for an error met before its `lang` is checked (an unknown one is ignored)."""
+    asked = request.query.get("lang")
+    return translations_for(_language_of(request, asked if asked in LANGUAGES else None))
+
+
 def _language(request: web.Request) -> str:
     asked = request.query.get("lang")
     if asked is not None and asked not in LANGUAGES:
         raise ApiError(400, "bad_language", f"lang must be one of: {', '.join(LANGUAGES)}.")
+    return _language_of(request, asked)
+
+
+def _language_of(request: web.Request, asked: str | None) -> str:
     return language_of_request(asked, request.headers.get("Accept-Language", ""))
 
 
 async def _image_bytes(request: web.Request, translations: NullTranslations) -> bytes:
     if (request.content_length or 0) > MAX_IMAGE_BYTES + MULTIPART_OVERHEAD:
-        raise _too_large()
+        raise _too_large(translations)
     if request.content_type == "multipart/form-data":
-        return await _uploaded_file(request)
+        return await _uploaded_file(request, translations)
     if request.content_type == "application/json":
         return await _linked_image(request, translations)
     raise ApiError(
@@ -168,25 +181,25 @@ async def _image_bytes(request: web.Request, translations: NullTranslations) -> 
     )
 
 
-async def _uploaded_file(request: web.Request) -> bytes:
+async def _uploaded_file(request: web.Request, translations: NullTranslations) -> bytes:
     try:
         reader = await request.multipart()
         while (part := await reader.next()) is not None:
             if isinstance(part, BodyPartReader) and part.name == "file":
-                return await _read_file_part(part)
+                return await _read_file_part(part, translations)
     except (ValueError, HttpProcessingError) as error:  # no boundary, broken part headers
         raise ApiError(400, "bad_form", "The multipart form could not be read.") from error
     raise ApiError(400, "missing_file", "The form has no 'file' field.")
 
 
-async def _read_file_part(part: BodyPartReader) -> bytes:
+async def _read_file_part(part: BodyPartReader, translations: NullTranslations) -> bytes:
     content_type = part.headers.get("Content-Type", "application/octet-stream").lower()
     if not content_type.startswith(IMAGE_CONTENT_TYPES):
-        raise ApiError(415, "unsupported_media_type", f"{content_type} is not an image type.")
+        raise ApiError(415, "unsupported_media_type", image_error(NotAnImageFile(), translations))
     try:
         return await read_capped(_chunks_of(part))
     except ImageTooLarge as error:
-        raise _too_large() from error
+        raise _too_large(translations) from error
 
 
 async def _chunks_of(part: BodyPartReader) -> AsyncIterator[bytes]:
@@ -206,10 +219,10 @@ async def _linked_image(request: web.Request, translations: NullTranslations) ->
     try:
         return await request.app[FETCHER].fetch(link)
     except ImageTooLarge as error:
-        raise _too_large() from error
+        raise _too_large(translations) from error
     except ImageFetchError as error:
         raise ApiError(422, "bad_url", image_error(error, translations)) from error
 
 
-def _too_large() -> ApiError:
-    return ApiError(413, "too_large", "The image is larger than 20 MB.")
+def _too_large(translations: NullTranslations) -> ApiError:
+    return ApiError(413, "too_large", image_error(ImageTooLarge(), translations))

@@ -110,6 +110,26 @@ async def test_too_many_requests_is_429_with_retry_after(make_client: ApiClientF
     assert int(response.headers["Retry-After"]) >= 1
 
 
+async def message_of(response: aiohttp.ClientResponse, status: int) -> str:
+    assert response.status == status, await response.text()
+    return (await response.json())["error"]["message"]
+
+
+async def test_what_a_person_on_the_page_can_meet_is_in_their_language(make_client: ApiClientFactory) -> None:
+    client = await make_client(API_RATE_LIMIT="3")
+    spanish = {"Accept-Language": "es-MX,es;q=0.9"}
+    big = b"\xff\xd8" + b"\0" * (20 * 1024 * 1024 + 1)
+    too_large = await client.post(CLASSIFY, data=upload(big), headers=spanish)
+    assert await message_of(too_large, 413) == "Esa imagen pesa más de 20 MB. Envía una más pequeña."
+    pdf = await client.post(
+        CLASSIFY, data=upload(b"%PDF-1.4", content_type="application/pdf"), headers=spanish
+    )
+    assert await message_of(pdf, 415) == "Este archivo no es una imagen que pueda leer."
+    await client.post(CLASSIFY, data=upload(photo_bytes("no_snake")), params={"lang": "es"})
+    waiting = await client.post(CLASSIFY, data=upload(photo_bytes("no_snake")), params={"lang": "es"})
+    assert (await message_of(waiting, 429)).startswith("Demasiadas solicitudes.")
+
+
 async def test_overloaded_is_503(make_client: ApiClientFactory, tiny_classifier: Classifier) -> None:
     gated = GatedClassifier(tiny_classifier)
     client = await make_client(gated, INFERENCE_QUEUE_SIZE="1")
