@@ -31,12 +31,18 @@ class Outputs:
 
 def split_logits(logits: np.ndarray, classes: int) -> Outputs:
     """One photo's logits as the snake classes', ImageNet's and the detector's (the last two optional)."""
-    extra = logits.shape[-1] - classes
+    detector = has_detector(logits.shape[-1], classes)  # checks the width too
+    kept_imagenet = logits.shape[-1] - classes >= IMAGENET_CLASSES
+    imagenet = logits[classes : classes + IMAGENET_CLASSES] if kept_imagenet else None
+    return Outputs(logits[:classes], imagenet, float(logits[-1]) if detector else None)
+
+
+def has_detector(outputs: int, classes: int) -> bool:
+    """Whether a network with this many outputs for `classes` classes ends with the detector's logit."""
+    extra = outputs - classes
     if extra not in (0, 1, IMAGENET_CLASSES, IMAGENET_CLASSES + 1):
-        raise ValueError(f"the network gives {logits.shape[-1]} outputs for {classes} classes")
-    imagenet = logits[classes : classes + IMAGENET_CLASSES] if extra >= IMAGENET_CLASSES else None
-    detector = float(logits[-1]) if extra in (1, IMAGENET_CLASSES + 1) else None
-    return Outputs(logits[:classes], imagenet, detector)
+        raise ValueError(f"the network gives {outputs} outputs for {classes} classes")
+    return extra in (1, IMAGENET_CLASSES + 1)
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

@@ -28,7 +28,7 @@ from model.classifier import DEFAULT_MODEL_PATH
 from model.compat import ensure_torchvision_importable
 from model.compile import compile_learner_file
 from model.decoding import decode_image
-from model.imagenet import IMAGENET_CLASSES
+from model.imagenet import has_detector
 from model.transforms import ValidationTransform
 from training.data import split_of
 from training.split import SCHEMES
@@ -82,8 +82,7 @@ def last_linear(network: nn.Module) -> nn.Linear:
 def append_output(network: nn.Module, weight: np.ndarray, bias: float, classes: int) -> None:
     """Give the network's last linear layer one more output; an output it had already is replaced."""
     old = last_linear(network)
-    had_one = old.out_features not in (classes, classes + IMAGENET_CLASSES)
-    kept = old.out_features - 1 if had_one else old.out_features
+    kept = old.out_features - has_detector(old.out_features, classes)
     new = nn.Linear(old.in_features, kept + 1)
     with torch.no_grad():
         new.weight[:kept] = old.weight[:kept]
