@@ -27,7 +27,6 @@ from bot.images import (
     ImageFetcher,
     ImageFetchError,
     ImageTooLarge,
-    NotAnImageFile,
     read_capped,
 )
 from bot.inference import Overloaded
@@ -36,6 +35,7 @@ from bot.ratelimit import RateLimiter
 from bot.replies import BUSY_RETRY_MINUTES, busy, image_error, reply_for
 from bot.settings import Settings
 from model import UnreadableImage, Verdict
+from model.decoding import NOT_A_PICTURE
 from model.words import N_
 
 CLASSIFY_PATH = "/api/v1/classify"
@@ -195,7 +195,8 @@ async def _uploaded_file(request: web.Request, translations: NullTranslations) -
 async def _read_file_part(part: BodyPartReader, translations: NullTranslations) -> bytes:
     content_type = part.headers.get("Content-Type", "application/octet-stream").lower()
     if not content_type.startswith(IMAGE_CONTENT_TYPES):
-        raise ApiError(415, "unsupported_media_type", image_error(NotAnImageFile(), translations))
+        unreadable = UnreadableImage(NOT_A_PICTURE)  # a PDF picked on the web page, say
+        raise ApiError(415, "unsupported_media_type", image_error(unreadable, translations))
     try:
         return await read_capped(_chunks_of(part))
     except ImageTooLarge as error:

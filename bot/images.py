@@ -53,13 +53,6 @@ class ImageTooLarge(ImageFetchError):
         super().__init__(N_("That image is larger than 20 MB. Please send a smaller one."))
 
 
-class NotAnImageFile(ImageFetchError):
-    """A file whose declared type is not an image (a PDF picked on the web page, say)."""
-
-    def __init__(self) -> None:
-        super().__init__(N_("This file is not a picture I can read."))
-
-
 class ForbiddenAddress(OSError):
     """A name resolved to an address we never connect to."""
 

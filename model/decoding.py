@@ -41,6 +41,7 @@ TRANSPOSITIONS = {
 }
 """EXIF orientation -> the transposition that makes the picture upright (as ImageOps.exif_transpose)."""
 REDUCIBLE_MODES = frozenset({"RGB", "RGBA", "RGBX", "L", "LA", "CMYK", "I", "F"})
+NOT_A_PICTURE = N_("This file is not a picture I can read.")
 
 
 class UnreadableImage(ValueError):
@@ -66,7 +67,7 @@ def decode_image(data: bytes, *, min_side: int = 224) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise UnreadableImage(N_("This picture is too large to read.")) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
-        raise UnreadableImage(N_("This file is not a picture I can read.")) from error
+        raise UnreadableImage(NOT_A_PICTURE) from error
     return _to_rgb(_upright(image, orientation))
 
 
