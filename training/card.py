@@ -71,6 +71,12 @@ RECIPE = """\
   cores.
 """
 
+DETECTOR_RECIPE = """\
+- Snake detector, fitted after training (training/detector.py): a logistic regression (C 0.1, snake and
+  no-snake photos weighted evenly) on the network's pooled features of the training photos, appended to
+  its last layer as one more output, the log-odds of "no snake".
+"""
+
 THRESHOLDS = """\
 `model/snake_classifier.policy.json`: kingsnake **{kingsnake:.3f}**, no_snake **{no_snake:.3f}**, and a
 snake gate of **{snake_evidence:.2f}**. {guarded_rule}, else it is `uncertain`; `no_snake` also needs the
@@ -108,7 +114,7 @@ def render_card(metrics: dict, latency: dict | None, previous_runs: list[dict]) 
         + ", ".join(f"`{name}`" for name in LABELS)
         + "; see *Safety thresholds*.",
         _data_section(metrics),
-        _recipe_section(metrics["training"]),
+        _recipe_section(metrics["training"], metrics.get("snake_detector", False)),
         *([_previous_runs_section(previous_runs)] if previous_runs else []),
         _metrics_section(metrics),
         _thresholds_section(metrics),
@@ -146,8 +152,8 @@ def _data_section(metrics: dict) -> str:
     )
 
 
-def _recipe_section(recipe: dict) -> str:
-    return "## Recipe\n\n" + _recipe(recipe)
+def _recipe_section(recipe: dict, snake_detector: bool) -> str:
+    return "## Recipe\n\n" + _recipe(recipe) + (DETECTOR_RECIPE if snake_detector else "")
 
 
 def _recipe(recipe: dict) -> str:

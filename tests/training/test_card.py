@@ -55,3 +55,15 @@ def test_the_recipe_says_whether_a_rerun_repeats_it() -> None:
     )
     del metrics["training"]["seed"]
     assert "no fixed seed" in render_card(metrics, None, [])
+
+
+def test_the_card_says_whether_no_snake_is_held_to_the_snake_detector() -> None:
+    metrics = shipped_metrics()
+    assert metrics["snake_detector"]
+    card = render_card(metrics, None, [])
+    assert "- Snake detector, fitted after training" in card
+    assert "needs the snake detector's probability of no snake" in card
+    metrics["snake_detector"] = False
+    card = render_card(metrics, None, [])
+    assert "Snake detector" not in card
+    assert "needs the network's top probability" in card
