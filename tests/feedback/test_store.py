@@ -133,8 +133,24 @@ def test_unanswered_verdicts_expire_with_their_photos(store: FeedbackStore, cloc
     clock.advance(hours=25)
     assert store.record_answer("old", "right", ALICE).outcome is AnswerOutcome.UNKNOWN
     save(store, "new")  # saving clears what expired
+    assert count_rows(store) == 1
+
+
+def test_saving_tidies_at_most_once_a_second(store: FeedbackStore, clock: Clock) -> None:
+    save(store, "first")  # tidies
+    clock.advance(hours=-25)
+    save(store, "stale")  # a day older than "first": expired once the clock is back
+    clock.advance(hours=25)
+    save(store, "same second")  # less than a second since the last tidy: "stale" stays
+    assert count_rows(store) == 3
+    clock.advance(seconds=1)
+    save(store, "next second")
+    assert count_rows(store) == 3  # "stale" deleted, "next second" added
+
+
+def count_rows(store: FeedbackStore) -> int:
     with store.engine.connect() as connection:
-        assert connection.scalar(text("SELECT count(*) FROM classifications")) == 1
+        return connection.scalar(text("SELECT count(*) FROM classifications"))
 
 
 def test_forget_deletes_everything_of_one_user_and_says_how_much(store: FeedbackStore) -> None:
