@@ -22,4 +22,3 @@ def configure_logging(token: str, level: int = logging.INFO) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(token))
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every request URL, token included

@@ -16,6 +16,7 @@ from telegram.ext import (
 )
 
 from bot import handlers
+from bot.aiohttp_request import AiohttpRequest
 from bot.feedback_handlers import feedback_handlers
 from bot.handlers import SERVICES, Services
 from bot.language_choice import (
@@ -34,10 +35,11 @@ CONCURRENT_UPDATES = 1024
 """Updates handled at once: more than the inference queue admits, so a flood gets "busy" at once
 instead of waiting unseen in PTB's update queue."""
 BOT_API_TIMEOUT_SECONDS = 10.0
-"""Read and write timeout of one Bot API call (PTB's default is 5 s)."""
+"""Each phase of one Bot API call (waiting for a connection, connecting, sending, reading) may take this
+long (None in a phase: no limit)."""
 CONNECTIONS = 32
-"""HTTP connections to the Bot API. PTB's default of 256 costs CPU on every call (httpx checks each pooled
-connection); 32 still carry ~300 calls a second at Telegram's ~100 ms round trip, 10x what a flood needs."""
+"""HTTP connections to the Bot API: ~300 calls a second at Telegram's ~100 ms round trip, 10x what a
+flood needs."""
 OVERALL_MESSAGES_PER_SECOND = 30.0
 """Telegram's documented limit on a bot's messages across all chats."""
 RETRY_AFTER_LIMIT = 5
@@ -110,14 +112,13 @@ def build_application(settings: Settings, services: Services) -> Application:
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
         .concurrent_updates(CONCURRENT_UPDATES)
-        .read_timeout(BOT_API_TIMEOUT_SECONDS)
-        .write_timeout(BOT_API_TIMEOUT_SECONDS)
-        .pool_timeout(BOT_API_TIMEOUT_SECONDS)
-        .connection_pool_size(CONNECTIONS)
+        .request(AiohttpRequest(CONNECTIONS, BOT_API_TIMEOUT_SECONDS))
         .rate_limiter(PatientRateLimiter(OVERALL_MESSAGES_PER_SECOND))
     )
     if settings.bot_mode == "webhook":
         builder = builder.updater(None)
+    else:
+        builder = builder.get_updates_request(AiohttpRequest(1, BOT_API_TIMEOUT_SECONDS))
     application = builder.build()
     application.bot_data[SERVICES] = services
     keep_language_choices(application, LanguageChoices())
