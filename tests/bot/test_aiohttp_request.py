@@ -8,52 +8,57 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from telegram import InputFile
+from telegram import Bot
 from telegram.error import NetworkError
-from telegram.request import RequestData
-from telegram.request._requestparameter import RequestParameter
 
 from bot.aiohttp_request import AiohttpRequest
 from tests.bot.conftest import free_port
 
-received: list[dict[str, object]] = []
-
-
-async def record_form(request: web.Request) -> web.Response:
-    form = await request.post()
-    received.append(
-        {name: (value.file.read() if hasattr(value, "file") else value) for name, value in form.items()}
-    )
-    return web.json_response({"ok": True, "result": True})
+TOKEN = "123:abc"
+ME = {"id": 1, "is_bot": True, "first_name": "Snakes", "username": "snake_bot"}
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[str]:
+async def bot_api() -> AsyncIterator[tuple[str, dict[str, dict]]]:
+    """A Bot API that answers getMe and records every other call's form, files as bytes."""
+    received: dict[str, dict] = {}
+
+    async def answer(request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        form = await request.post()
+        received[method] = {name: _read(value) for name, value in form.items()}
+        return web.json_response({"ok": True, "result": ME if method == "getMe" else True})
+
     app = web.Application()
-    app.router.add_post("/bot123:abc/{method}", record_form)
+    app.router.add_post(f"/bot{TOKEN}/{{method}}", answer)
     runner = web.AppRunner(app)
     await runner.setup()
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
-    received.clear()
-    yield f"http://127.0.0.1:{port}/bot123:abc"
+    yield f"http://127.0.0.1:{port}/bot", received
     await runner.cleanup()
 
 
-def request_data(**parameters: object) -> RequestData:
-    return RequestData([RequestParameter.from_input(name, value) for name, value in parameters.items()])
+def _read(value: str | web.FileField) -> str | bytes:
+    return value.file.read() if isinstance(value, web.FileField) else value
 
 
-async def test_a_form_and_an_upload_arrive_as_sent(server: str) -> None:
-    async with AiohttpRequest(connections=2, timeout=5) as request:
-        await request.post(f"{server}/sendMessage", request_data(chat_id=7, text="¿Coralillo?"))
-        upload = InputFile(b"\xff\xd8 a photo", filename="snake.jpg")
-        await request.post(f"{server}/sendDocument", request_data(chat_id=7, document=upload))
-    assert received[0] == {"chat_id": "7", "text": "¿Coralillo?"}
-    assert received[1]["chat_id"] == "7" and received[1]["document"] == b"\xff\xd8 a photo"
+def bot_at(base_url: str) -> Bot:
+    return Bot(TOKEN, base_url=base_url, request=AiohttpRequest(connections=2, timeout=5))
+
+
+async def test_a_form_and_an_upload_arrive_as_sent(bot_api: tuple[str, dict[str, dict]]) -> None:
+    base_url, received = bot_api
+    async with bot_at(base_url) as bot:
+        assert await bot.set_chat_title(7, "¿Coralillo?")
+        assert await bot.set_chat_photo(7, b"\xff\xd8 a photo")
+    assert received["setChatTitle"] == {"chat_id": "7", "title": "¿Coralillo?"}
+    upload = received["setChatPhoto"]
+    assert upload["chat_id"] == "7" and upload["photo"] == b"\xff\xd8 a photo"
 
 
 async def test_an_unreachable_server_is_a_network_error() -> None:
-    async with AiohttpRequest(connections=1, timeout=5) as request:
-        with pytest.raises(NetworkError, match=r"aiohttp\.ClientConnectorError"):
-            await request.post(f"http://127.0.0.1:{free_port()}/bot123:abc/getMe")
+    bot = bot_at(f"http://127.0.0.1:{free_port()}/bot")
+    with pytest.raises(NetworkError, match=r"aiohttp\.ClientConnectorError"):
+        await bot.initialize()
+    await bot.shutdown()
