@@ -81,14 +81,35 @@ def last_linear(network: nn.Module) -> nn.Linear:
 
 def append_output(network: nn.Module, weight: np.ndarray, bias: float, classes: int) -> None:
     """Give the network's last linear layer one more output; an output it had already is replaced."""
+    remove_detector(network, classes)
     old = last_linear(network)
-    kept = old.out_features - has_detector(old.out_features, classes)
-    new = nn.Linear(old.in_features, kept + 1)
+    new = _with_rows(old, old.out_features + 1)
     with torch.no_grad():
-        new.weight[:kept] = old.weight[:kept]
-        new.bias[:kept] = old.bias[:kept]
-        new.weight[kept] = torch.as_tensor(weight, dtype=new.weight.dtype)
-        new.bias[kept] = bias
+        new.weight[-1] = torch.as_tensor(weight, dtype=new.weight.dtype)
+        new.bias[-1] = bias
+    _replace(network, old, new)
+
+
+def remove_detector(network: nn.Module, classes: int) -> None:
+    """Drop the detector's output from the network's last linear layer, if it has one."""
+    old = last_linear(network)
+    if has_detector(old.out_features, classes):
+        _replace(network, old, _with_rows(old, old.out_features - 1))
+
+
+def _with_rows(linear: nn.Linear, rows: int) -> nn.Linear:
+    """A linear layer with `rows` outputs whose first ones are `linear`'s (any new row is zeros)."""
+    new = nn.Linear(linear.in_features, rows)
+    kept = min(rows, linear.out_features)
+    with torch.no_grad():
+        new.weight.zero_()
+        new.bias.zero_()
+        new.weight[:kept] = linear.weight[:kept]
+        new.bias[:kept] = linear.bias[:kept]
+    return new
+
+
+def _replace(network: nn.Module, old: nn.Module, new: nn.Module) -> None:
     for parent in network.modules():
         for name, child in parent.named_children():
             if child is old:

@@ -26,7 +26,7 @@ from model.classifier import DEFAULT_MODEL_PATH
 from model.compat import ensure_torchvision_importable
 from model.compile import compile_learner_file
 from training.data import DEFAULT_DATA_DIR, IMAGE_SIZE, snake_dataloaders, split_of
-from training.detector import add_snake_detector
+from training.detector import add_snake_detector, remove_detector
 from training.distill import KeepImageNetKnowledge
 from training.reports import (
     DEFAULT_REPORTS_DIR,
@@ -110,6 +110,13 @@ def class_weights(dls: DataLoaders, balance: float = 0.0) -> torch.Tensor:
     return weights * len(weights) / weights.sum()
 
 
+def starting_weights(path: Path, classes: int) -> dict[str, torch.Tensor]:
+    """An exported learner's weights without its snake detector: training fits a new one at the end."""
+    network = load_learner(path, cpu=True).model
+    remove_detector(network, classes)
+    return network.state_dict()
+
+
 def find_learning_rate(learner: Learner, plot_path: Path, title: str, ceiling: float, steps: int) -> float:
     """`lr_find`'s valley suggestion after `steps` steps, at most `ceiling`; the plot goes to `plot_path`."""
     suggestion = learner.lr_find(num_it=steps, show_plot=False)
@@ -135,7 +142,7 @@ def train(args: argparse.Namespace) -> tuple[Learner, dict]:
     print(f"{len(dls.train_ds)} training and {len(dls.valid_ds)} validation photos: {list(dls.vocab)}")
     learner = build_learner(dls, args.arch, args.label_smoothing, args.balance, args.distillation)
     if args.start_from:
-        learner.model.load_state_dict(load_learner(args.start_from, cpu=True).model.state_dict())
+        learner.model.load_state_dict(starting_weights(args.start_from, len(dls.vocab)))
     log = reports / "history.csv"
     log.unlink(missing_ok=True)
     history: list[dict[str, float]] = []

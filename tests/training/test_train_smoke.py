@@ -5,10 +5,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from PIL import Image
+
+from model import load_classifier
 from training.train import main
 
 LOAD_IN_A_FRESH_PROCESS = """
 import sys
+from PIL import Image
+
 from model import load_classifier
 verdict = load_classifier(sys.argv[1]).classify(open(sys.argv[2], "rb").read())
 assert not [name for name in sys.modules if name.split(".")[0] == "training"], "training was imported"
@@ -61,3 +66,22 @@ def test_trains_exports_and_reports(photo_folder: Path, tmp_path: Path) -> None:
         cwd=Path(__file__).parents[2],
     )
     assert loaded.returncode == 0, loaded.stderr
+
+
+def test_training_continues_from_an_exported_learner_and_its_detector(
+    photo_folder: Path, tmp_path: Path
+) -> None:
+    """The exported learner carries a detector row; continuing drops it and fits a new one."""
+
+    def train_briefly(output: Path, *more: str) -> dict:
+        reports = tmp_path / f"{output.stem}_reports"
+        short = ["--size", "64", "--batch-size", "8", "--epoch-photos", "16", "--unfrozen-lr", "1e-3"]
+        place = ["--output", str(output), "--reports", str(reports)]
+        main([str(photo_folder), *short, "--frozen-epochs", "0", "--epochs", "1", *place, *more])
+        return json.loads((reports / "metrics.json").read_text())["training"]
+
+    first, second = tmp_path / "first.pkl", tmp_path / "second.pkl"
+    train_briefly(first)
+    assert train_briefly(second, "--start-from", str(first))["start_from"] == str(first)
+    photo = Image.open(next(photo_folder.glob("no_snake/*.jpg"))).convert("RGB")
+    assert load_classifier(second).scores(photo).detector_no_snake is not None
