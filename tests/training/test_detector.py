@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model import load_classifier
+from model import CLASSES, load_classifier
 from model.compat import ensure_torchvision_importable
 from tests.tiny_model import draw_photo
 from training.detector import add_snake_detector, last_linear
@@ -13,8 +13,6 @@ from training.detector import add_snake_detector, last_linear
 ensure_torchvision_importable()
 
 from fastai.learner import load_learner  # noqa: E402
-
-CLASSES = ("coral_snake", "kingsnake", "other_snake", "no_snake")
 
 
 def labelled_photos(folder: Path, seeds: range) -> list[Path]:
