@@ -53,7 +53,7 @@ def test_the_served_classifier_reads_the_detector_and_it_tells_snakes_from_none(
         return classifier.scores(draw_photo(label, seed)).detector_no_snake
 
     doubt = {label: np.mean([no_snake(label, seed) for seed in range(300, 306)]) for label in CLASSES}
-    assert all(doubt["no_snake"] > doubt[snake] for snake in CLASSES[:3])
+    assert all(doubt["no_snake"] > doubt[snake] for snake in CLASSES if snake != "no_snake")
 
 
 def test_the_compiled_and_the_learners_own_detector_agree(detector_model: Path) -> None:
