@@ -57,7 +57,7 @@ LIMITS = """\
   is the cheap version: one fitted on features the network never trained on would be more honest.
 - **The no-snake figure is fragile.** It is set by the few kept-back snake photos that look most
   snake-free (a snake in a jar, a fox carrying one, a man holding a mamba on a hook: the detector is over
-  96% sure they show no snake). The same recipe retrained with 8 of its 2803 training photos changed
+  96% sure they show no snake). The same recipe retrained with 8 training photos added to its 2803
   (2026-12-02) called 27.0% (grouped) and 22.6% (held-out) of the no-snake photos "no snake", not ~60%;
   with `--seed 1` instead of 0, 49.4% and 53.0% (four classes 92.7% and 91.9%, coral vs mimic 92.3% and
   55.2%).
