@@ -73,7 +73,8 @@ def _caveat(label: str, translations: NullTranslations) -> list[str]:
     if label == "no_snake":
         return [
             translations.gettext(
-                "If you did see a snake, send a closer, sharper photo of it. Keep your distance meanwhile."
+                "A snake small or far off in a photo can be missed. If you did see one, zoom in on it "
+                "rather than step closer, and send that photo. Keep your distance meanwhile."
             )
         ]
     if label == "other_snake":

@@ -14,6 +14,7 @@ import numpy as np
 
 from model.compat import ensure_torchvision_importable
 from model.verdict import CLASSES
+from training.scenes import PasteIntoScenes
 from training.split import Split, split_photos
 
 ensure_torchvision_importable()
@@ -40,12 +41,20 @@ NORMALISATION = ([0.5] * 3, [0.5] * 3)
 
 
 def snake_datablock(
-    valid: set[Path], size: int = IMAGE_SIZE, normalisation: tuple = NORMALISATION, augment: bool = True
+    valid: set[Path],
+    size: int = IMAGE_SIZE,
+    normalisation: tuple = NORMALISATION,
+    augment: bool = True,
+    scenes: float = 0.0,
 ) -> DataBlock:
-    """Photos labelled by their folder, validated on `valid`, squished to `size`, augmented if `augment`."""
+    """Photos labelled by their folder, validated on `valid`, squished to `size`, augmented if `augment`;
+    a `scenes` share of each training batch is pasted, shrunk, into its no-snake photos (training/scenes.py).
+    """
     augmentations = aug_transforms(
         flip_vert=True, max_rotate=30, max_zoom=1.3, max_lighting=0.3, max_warp=0.1, p_affine=0.8
     )
+    if scenes:
+        augmentations.append(PasteIntoScenes(scenes))
     return DataBlock(
         blocks=(ImageBlock, CategoryBlock),
         get_y=parent_label,
@@ -71,6 +80,7 @@ def snake_dataloaders(
     balance: float = 0.0,
     split: str = "sources",
     epoch_photos: int | None = None,
+    scenes: float = 0.0,
 ) -> DataLoaders:
     """DataLoaders over the class folders of `data_dirs`, trained and validated as `split` says.
 
@@ -81,10 +91,11 @@ def snake_dataloaders(
     fastai's loop, where random augmentations cannot tell they are validating and would run.
     `balance` > 0 draws training photos with weights `class size ** -balance` (see `sampling_weights`);
     `epoch_photos` draws that many a epoch (with replacement) instead of as many as there are.
+    `scenes` is the share of training photos pasted into a no-snake photo (training/scenes.py).
     """
     sides = split_of(data_dirs, split)
     photos = sorted([*sides.training, *sides.validation])
-    block = snake_datablock(set(sides.validation), size, normalisation, augment)
+    block = snake_datablock(set(sides.validation), size, normalisation, augment, scenes)
     if not balance and not epoch_photos:
         return block.dataloaders(photos, bs=batch_size, num_workers=0)
     weights = sampling_weights([parent_label(photo) for photo in photos], balance)

@@ -8,6 +8,7 @@ trained on). With `--split`, the photos training kept back (training/split.py), 
 """
 
 import argparse
+import random
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -26,6 +27,7 @@ from model import (
 from model.classifier import Classifier
 from training.data import class_photos, split_of
 from training.reports import save_json
+from training.scenes import SCENE_SCALE, shrunk_into
 from training.sources import source_of
 from training.split import SCHEMES
 
@@ -58,6 +60,21 @@ def evaluation_sets(data_dirs: list[Path], split: str | None) -> dict[str, list[
 def classify_photos(classifier: Classifier, photos: list[Path]) -> list[Prediction]:
     """Classify each photo from its file bytes, as the bot would."""
     return [Prediction(photo, photo.parent.name, classifier.classify(photo.read_bytes())) for photo in photos]
+
+
+def scene_predictions(classifier: Classifier, photos: list[Path], seed: int = 0) -> list[Prediction]:
+    """Each of `photos` shrunk into another no-snake photo among them (training/scenes.py), classified:
+    is a snake a few steps further off still a snake? Each keeps its own photo's truth."""
+    scenes = [photo for photo in photos if photo.parent.name == "no_snake"]
+    if len(scenes) < 2:
+        return []
+    rng = random.Random(seed)
+    predictions = []
+    for photo in photos:
+        scene = rng.choice([candidate for candidate in scenes if candidate != photo])
+        verdict = classifier.classify(shrunk_into(photo, scene, rng))
+        predictions.append(Prediction(photo, photo.parent.name, verdict))
+    return predictions
 
 
 def summarise(predictions: list[Prediction]) -> dict:
@@ -94,6 +111,15 @@ def by_source(predictions: list[Prediction]) -> dict[str, dict]:
     return table
 
 
+SCENE_COLUMNS = (
+    "photos_per_class",
+    "accuracy",
+    "final_labels",
+    "dangerous_misses",
+    "uncertain_share_of_snake_photos",
+    "no_snake_kept",
+)
+"""What the report keeps of the photos shrunk into scenes."""
 SOURCE_COLUMNS = (
     "photos_per_class",
     "accuracy",
@@ -201,31 +227,70 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
 def evaluate_model(model_path: Path, data_dirs: list[Path], split: str | None = None) -> dict:
     """Classify the photos of `data_dirs` with the model at `model_path`; print and return the summaries."""
     classifier = load_classifier(model_path)
-    sides = classify_sides(classifier, evaluation_sets(data_dirs, split))
-    return report_on(model_path.name, classifier.thresholds, split, sides)
+    photos = evaluation_sets(data_dirs, split)
+    sides, scenes = classify_sides(classifier, photos), classify_scenes(classifier, photos)
+    return report_on(model_path.name, classifier.thresholds, split, sides, scenes)
 
 
 def classify_sides(classifier: Classifier, sides: dict[str, list[Path]]) -> dict[str, list[Prediction]]:
     """Each side's photos classified, with the time it took printed."""
+    return _timed(classify_photos, classifier, sides, "photos")
+
+
+def classify_scenes(classifier: Classifier, sides: dict[str, list[Path]]) -> dict[str, list[Prediction]]:
+    """Each side's photos shrunk into its no-snake photos and classified, with the time it took printed."""
+    return _timed(scene_predictions, classifier, sides, "photos shrunk into scenes")
+
+
+def _timed(classify, classifier: Classifier, sides: dict[str, list[Path]], what: str) -> dict:
     predictions = {}
     for side, photos in sides.items():
         started = time.monotonic()
-        predictions[side] = classify_photos(classifier, photos)
-        print(f"{side}: {len(photos)} photos classified in {time.monotonic() - started:.1f} s")
+        predictions[side] = classify(classifier, photos)
+        print(f"{side}: {len(photos)} {what} classified in {time.monotonic() - started:.1f} s")
     return predictions
 
 
 def report_on(
-    model: str, thresholds: Thresholds, split: str | None, sides: dict[str, list[Prediction]]
+    model: str,
+    thresholds: Thresholds,
+    split: str | None,
+    sides: dict[str, list[Prediction]],
+    scenes: dict[str, list[Prediction]],
 ) -> dict:
-    """The summaries of each side's predictions, printed and returned (what `--metrics` writes)."""
+    """The summaries of each side's predictions and of its photos shrunk into scenes, printed and returned
+    (what `--metrics` writes)."""
     report: dict = {"model": model, "thresholds": asdict(thresholds), "split": split}
     for side, predictions in sides.items():
         print(f"\n== {side}: {len(predictions)} photos")
         report[side] = {**summarise(predictions), "by_source": by_source(predictions)}
         print(format_summary(report[side]))
         print(format_sources(report[side]["by_source"]))
+        if scenes[side]:
+            report[side]["scenes"] = scene_summary(scenes[side])
+            print(format_scenes(report[side]["scenes"]))
     return report
+
+
+def scene_summary(predictions: list[Prediction]) -> dict:
+    summary = summarise(predictions)
+    return {"scale": SCENE_SCALE, **{name: summary[name] for name in SCENE_COLUMNS}}
+
+
+def format_scenes(summary: dict) -> str:
+    """One line: what became of the photos shrunk into scenes."""
+    return (
+        f"shrunk to {percent(summary['scale'])} of a no-snake photo's side: snake photos called no_snake "
+        f"{percent(snakes_called_no_snake(summary))}, dangerous misses {summary['dangerous_misses']}, "
+        f"snake photos uncertain {percent(summary['uncertain_share_of_snake_photos'])}; no-snake photos "
+        f"in no-snake photos called no_snake {percent(summary['no_snake_kept'])}"
+    )
+
+
+def snakes_called_no_snake(summary: dict) -> float | None:
+    """The share of snake photos (of any kind) that the safety policy labelled no_snake."""
+    called = sum(summary["final_labels"][name]["no_snake"] for name in SNAKES)
+    return _share(called, sum(summary["photos_per_class"][name] for name in SNAKES))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -30,6 +30,7 @@ from training.evaluate import (
     SNAKES,
     VENOMOUS_OR_UNKNOWN,
     Prediction,
+    classify_scenes,
     classify_sides,
     evaluation_sets,
     report_on,
@@ -131,18 +132,21 @@ def choose_and_measure(
     model_path: Path, data_dirs: list[Path], split: str = "sources", margin: float = MARGIN
 ) -> dict:
     """Choose thresholds on every photo `split` kept out of training, save them beside the model, and
-    report on those photos under them (training.evaluate's report, plus the leave-one-source-out check).
+    report on those photos under them (training.evaluate's report, with the photos shrunk into scenes,
+    plus the leave-one-source-out check). The scenes are measured, not chosen on.
 
     Each photo is classified once: the policy's decision is re-made from the network's stored scores.
     """
     classifier = load_classifier(model_path)
-    sides = classify_sides(classifier, evaluation_sets(data_dirs, split))
+    photos = evaluation_sets(data_dirs, split)
+    sides, scenes = classify_sides(classifier, photos), classify_scenes(classifier, photos)
     everything = [prediction for predictions in sides.values() for prediction in predictions]
     thresholds = choose_thresholds(everything, margin)
     thresholds.save(thresholds_path_for(model_path))
     print(f"{thresholds} saved to {thresholds_path_for(model_path)}")
     decided = {side: redecided(predictions, thresholds) for side, predictions in sides.items()}
-    report = report_on(model_path.name, thresholds, split, decided)
+    scenes_decided = {side: redecided(predictions, thresholds) for side, predictions in scenes.items()}
+    report = report_on(model_path.name, thresholds, split, decided, scenes_decided)
     has_detector = any(p.verdict.detector_no_snake is not None for p in everything)
     return {
         **report,

@@ -60,6 +60,7 @@ RECIPE_ARGUMENTS = (
     "split",
     "epoch_photos",
     "distillation",
+    "scenes",
 )
 """The command-line choices recorded in metrics.json (and so in the model card) as they were given."""
 HEAD_CEILING, UNFROZEN_CEILING = 1e-2, 1e-3
@@ -70,7 +71,9 @@ def dataloaders_for(args: argparse.Namespace, augment: bool = True) -> DataLoade
     """The data at the size, batch size and normalisation that `args` and its architecture ask for."""
     arch = ARCHITECTURES[args.arch]
     normalisation = (list(arch.mean), list(arch.std))
-    sampling = {"balance": args.balance, "epoch_photos": args.epoch_photos} if augment else {}
+    sampling = (
+        {"balance": args.balance, "epoch_photos": args.epoch_photos, "scenes": args.scenes} if augment else {}
+    )
     return snake_dataloaders(
         args.data_dirs, args.size, args.batch_size, normalisation, augment, split=args.split, **sampling
     )
@@ -205,6 +208,12 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         type=float,
         default=1.0,
         help="weight of keeping the ImageNet head's answers (0: forget ImageNet, no ImageNet head)",
+    )
+    parser.add_argument(
+        "--scenes",
+        type=float,
+        default=0.0,
+        help="share of each training batch pasted, shrunk, into its no-snake photos (training/scenes.py)",
     )
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="lite0")
     parser.add_argument("--size", type=int, default=IMAGE_SIZE, help="square input side in pixels")

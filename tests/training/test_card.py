@@ -67,3 +67,37 @@ def test_the_card_says_whether_no_snake_is_held_to_the_snake_detector() -> None:
     card = render_card(metrics, None, [])
     assert "Snake detector" not in card
     assert "needs the network's top probability" in card
+
+
+def test_the_recipe_says_whether_photos_were_pasted_into_scenes() -> None:
+    metrics = shipped_metrics()
+    metrics["training"] = {**metrics["training"], "scenes": 0.3}
+    assert "30.0% of each batch shrunk to 25.0%-60.0% of the side and pasted" in render_card(
+        metrics, None, []
+    )
+    metrics["training"]["scenes"] = 0.0
+    assert "pasted" not in render_card(metrics, None, []).split("## Recipe")[1].split("##")[0]
+
+
+def test_the_card_shows_the_photos_shrunk_into_scenes_where_measured() -> None:
+    metrics = shipped_metrics()
+    for side in ("validation", "held_out"):
+        metrics[side] = {**metrics[side], "scenes": {**_scenes(), "dangerous_misses": 3}}
+    card = render_card(metrics, None, [])
+    assert "| snake photos shrunk to 40.0% of a no-snake photo's side: dangerous misses | 3 | 3 |" in card
+    assert (
+        "| snake photos shrunk to 40.0% of a no-snake photo's side: labelled no_snake | 50.0% | 50.0% |"
+        in card
+    )
+
+
+def _scenes() -> dict:
+    """Two snake photos, one labelled no_snake; two no-snake photos, one kept."""
+    labels = {
+        name: {label: 0 for label in ("coral_snake", "kingsnake", "other_snake", "no_snake", "uncertain")}
+        for name in ("coral_snake", "kingsnake", "other_snake", "no_snake")
+    }
+    labels["other_snake"]["no_snake"], labels["other_snake"]["uncertain"] = 1, 1
+    labels["no_snake"]["no_snake"], labels["no_snake"]["uncertain"] = 1, 1
+    counts = {"coral_snake": 0, "kingsnake": 0, "other_snake": 2, "no_snake": 2}
+    return {"scale": 0.4, "photos_per_class": counts, "final_labels": labels, "no_snake_kept": 0.5}

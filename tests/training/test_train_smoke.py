@@ -38,6 +38,8 @@ def test_trains_exports_and_reports(photo_folder: Path, tmp_path: Path) -> None:
         "0.5",
         "--epoch-photos",
         "16",
+        "--scenes",
+        "0.5",
     ]
     main([str(photo_folder), *arguments, "--output", str(model_path), "--reports", str(reports)])
 
@@ -55,6 +57,8 @@ def test_trains_exports_and_reports(photo_folder: Path, tmp_path: Path) -> None:
     assert metrics["validation"]["photos"] == 8
     assert len(metrics["training"]["history"]) == 2
     assert metrics["training"]["balance"] == 0.5
+    assert metrics["training"]["scenes"] == 0.5  # pasting trains; the export below loads without it
+    assert sum(metrics["validation"]["scenes"]["photos_per_class"].values()) == 8
 
     photo = next(photo_folder.glob("coral_snake/*.jpg"))
     loaded = subprocess.run(
