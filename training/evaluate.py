@@ -4,7 +4,8 @@
 
 Each DATA_DIR holds one folder per class. Without `--split` every photo counts (a folder the model never
 trained on). With `--split`, the photos training kept back (training/split.py), reported side by side:
-`validation` (seen sources) and `held_out` (sources never trained on), and per source.
+`validation` (seen sources) and `held_out` (sources never trained on), and per source. Each side's
+photos are also shrunk into its no-snake photos (training/scenes.py): is a snake further off still found?
 """
 
 import argparse

@@ -22,7 +22,6 @@ ensure_torchvision_importable()
 from fastai.vision.all import ItemTransform  # noqa: E402
 from PIL import Image  # noqa: E402
 
-PASTED_SHARE = 0.3
 SCALES = (0.25, 0.6)
 """The pasted photo's side as a share of the scene's: from a far-off snake to one that fills half of it."""
 SCENE_SCALE = 0.4
@@ -49,7 +48,7 @@ class PasteIntoScenes(ItemTransform):
     split_idx = 0
     order = 50  # after the flips, rotations and lighting, before normalisation
 
-    def __init__(self, share: float = PASTED_SHARE, scales: tuple[float, float] = SCALES) -> None:
+    def __init__(self, share: float, scales: tuple[float, float] = SCALES) -> None:
         super().__init__()
         self.share, self.scales = share, scales
         self.no_snake = 0
