@@ -12,6 +12,7 @@ import argparse
 import random
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -243,7 +244,12 @@ def classify_scenes(classifier: Classifier, sides: dict[str, list[Path]]) -> dic
     return _timed(scene_predictions, classifier, sides, "photos shrunk into scenes")
 
 
-def _timed(classify, classifier: Classifier, sides: dict[str, list[Path]], what: str) -> dict:
+def _timed(
+    classify: Callable[[Classifier, list[Path]], list[Prediction]],
+    classifier: Classifier,
+    sides: dict[str, list[Path]],
+    what: str,
+) -> dict[str, list[Prediction]]:
     predictions = {}
     for side, photos in sides.items():
         started = time.monotonic()

@@ -51,7 +51,8 @@ class PasteIntoScenes(ItemTransform):
     def __init__(self, share: float, scales: tuple[float, float] = SCALES) -> None:
         super().__init__()
         self.share, self.scales = share, scales
-        self.no_snake = 0
+        self.no_snake: int | None = None
+        """The no-snake class's index, from the DataLoader's vocabulary (`setups`)."""
 
     def setups(self, dl) -> None:
         self.no_snake = list(dl.vocab).index("no_snake")
