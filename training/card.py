@@ -80,6 +80,13 @@ LIMITS = """\
   `kingsnake` threshold fell to its floor of 0.9) but called only 15.0% (grouped) and 11.4% (held-out) of
   the no-snake photos "no snake" (and its forward pass computes 27% more); at 320 pixels coral vs
   mimic was 92.3% and 62.1%. Not shipped.
+- **A bigger body** (2026-12-03): the same recipe on EfficientNet-Lite1 at 240 pixels (`--arch lite1
+  --size 240`, seed 0; 22.2 MB; about a fifth more arithmetic per photo; 105 minutes on a machine
+  shared with a test run for half an hour, about 75 alone by its uncontended epochs) ranked more photos
+  right (four classes 95.0% grouped, 93.7% held-out) and left fewer snake photos "can't tell" (6.8% and
+  4.1%), but told coral snakes from mimics no better (92.3% grouped, 51.7% held-out) and called only 25.3%
+  (grouped) and 30.6% (held-out) of the no-snake photos "no snake" (kingsnake threshold 0.961, one
+  leave-one-source-out miss). Not shipped.
 """
 
 
