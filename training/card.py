@@ -363,6 +363,7 @@ def _thresholds_section(metrics: dict) -> str:
         no_snake_floor=FLOORS["no_snake"],
         guarded_rule=DETECTOR_RULE if metrics.get("snake_detector") else CLASS_RULE,
     )
+    text += _ceiling(metrics.get("no_snake_ceiling"))
     if "thresholds_check" not in metrics:
         return text
     rows = "\n".join(
@@ -376,6 +377,20 @@ def _thresholds_section(metrics: dict) -> str:
         "fare on a source they were not chosen on (leave one source out: chosen on the other sources' "
         "photos, applied to this one's):\n\n| source | photos | dangerous misses | snake photos uncertain "
         "| no_snake kept |\n|---|---|---|---|---|\n" + rows
+    )
+
+
+def _ceiling(ceiling: dict[str, float | None] | None) -> str:
+    """How far any thresholds on these scores could take "no snake" (training/thresholds.py), if measured."""
+    if not ceiling:
+        return ""
+    shares = " and ".join(f"{percent(share)} ({SIDES[side]})" for side, share in ceiling.items())
+    return (
+        '\nNo other thresholds would do much better. A no-snake photo can be called "no snake" only if '
+        "no kept-back snake photo ranked no_snake first has less ImageNet snake evidence and a surer "
+        f"detector; that leaves at most {shares} of the no-snake photos within reach of any gate and "
+        "threshold, at any margin (`no_snake_ceiling` in training/thresholds.py). More needs a network "
+        "that ranks those snake photos differently.\n"
     )
 
 

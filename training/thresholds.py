@@ -97,6 +97,33 @@ def _no_snake_said(predictions: list[Prediction], thresholds: Thresholds) -> int
     )
 
 
+def no_snake_ceiling(predictions: list[Prediction], protected: list[Prediction]) -> float | None:
+    """The share of the no-snake photos in `predictions` that any safe rule could call "no snake".
+
+    A rule that says "no snake" below a gate on the ImageNet snake evidence and above a threshold on the
+    detector's sureness (or along any boundary that says it more readily as evidence falls and sureness
+    rises) also says it of every snake photo in `protected` ranked no_snake first with no more evidence
+    and no less sureness. A no-snake photo dominated by such a snake is out of every safe rule's reach, at
+    any margin: what is left says whether better thresholds could meet a target, or only a better network.
+    """
+    snakes = [_signals(p) for p in protected if p.truth in SNAKES and p.verdict.best_guess == "no_snake"]
+
+    def reachable(prediction: Prediction) -> bool:
+        own_evidence, own_sureness = _signals(prediction)
+        return prediction.verdict.best_guess == "no_snake" and not any(
+            evidence <= own_evidence and sureness >= own_sureness for evidence, sureness in snakes
+        )
+
+    no_snake = [p for p in predictions if p.truth == "no_snake"]
+    return sum(map(reachable, no_snake)) / len(no_snake) if no_snake else None
+
+
+def _signals(prediction: Prediction) -> tuple[float, float]:
+    """What the policy says "no snake" by: the ImageNet snake evidence (0 without that head), sureness."""
+    evidence = prediction.verdict.snake_evidence
+    return (0.0 if evidence is None else evidence), prediction.verdict.sureness
+
+
 def leave_one_source_out(predictions: list[Prediction], margin: float = MARGIN) -> dict[str, dict]:
     """Per source: what thresholds chosen on the *other* sources' photos do on this one's.
 
@@ -133,7 +160,8 @@ def choose_and_measure(
 ) -> dict:
     """Choose thresholds on every photo `split` kept out of training, save them beside the model, and
     report on those photos under them (training.evaluate's report, with the photos shrunk into scenes,
-    plus the leave-one-source-out check). The scenes are measured, not chosen on.
+    plus the leave-one-source-out check and each side's ceiling on "no snake"). The scenes are measured,
+    not chosen on.
 
     Each photo is classified once: the policy's decision is re-made from the network's stored scores.
     """
@@ -152,6 +180,9 @@ def choose_and_measure(
         **report,
         "snake_detector": has_detector,
         "thresholds_check": leave_one_source_out(everything, margin),
+        "no_snake_ceiling": {
+            side: no_snake_ceiling(predictions, everything) for side, predictions in sides.items()
+        },
     }
 
 

@@ -101,3 +101,12 @@ def _scenes() -> dict:
     labels["no_snake"]["no_snake"], labels["no_snake"]["uncertain"] = 1, 1
     counts = {"coral_snake": 0, "kingsnake": 0, "other_snake": 2, "no_snake": 2}
     return {"scale": 0.4, "photos_per_class": counts, "final_labels": labels, "no_snake_kept": 0.5}
+
+
+def test_the_card_says_how_far_any_thresholds_could_take_no_snake_where_measured() -> None:
+    metrics = shipped_metrics()
+    metrics["no_snake_ceiling"] = {"validation": 0.5, "held_out": 0.25}
+    card = render_card(metrics, None, [])
+    assert "at most 50.0% (grouped validation (seen sources)) and 25.0% (held-out sources)" in card
+    del metrics["no_snake_ceiling"]
+    assert "No other thresholds" not in render_card(metrics, None, [])

@@ -6,7 +6,14 @@ import pytest
 
 from model import Thresholds, decide
 from training.evaluate import Prediction, summarise
-from training.thresholds import FLOORS, choose_thresholds, leave_one_source_out, lowest_safe_threshold
+from training.thresholds import (
+    FLOORS,
+    choose_thresholds,
+    leave_one_source_out,
+    lowest_safe_threshold,
+    no_snake_ceiling,
+    redecide,
+)
 
 
 def prediction(truth: str, **probabilities: float) -> Prediction:
@@ -94,3 +101,28 @@ def test_leave_one_source_out_shows_what_other_sources_miss() -> None:
     assert check["br1"]["dangerous_misses"] == 1  # the floor of 0.9 alone lets the 0.93 through
     assert check["inat"]["dangerous_misses"] == 0
     assert check["inat"]["photos"] == 2
+
+
+def test_no_snake_ceiling_counts_what_no_safe_rule_can_keep() -> None:
+    protected = [gated_prediction("other_snake", 0.1, no_snake=0.9)]  # ranked no_snake, little evidence
+    no_snake = [
+        gated_prediction("no_snake", 0.05, no_snake=0.95),  # less evidence: a gate below 0.1 keeps it
+        gated_prediction("no_snake", 0.2, no_snake=0.95),  # surer, but more evidence: a threshold keeps it
+        gated_prediction("no_snake", 0.2, no_snake=0.8),  # more evidence and less sure: out of reach
+        gated_prediction("no_snake", 0.01, kingsnake=0.8),  # ranked a mimic: never "no snake"
+    ]
+    assert no_snake_ceiling(no_snake, protected) == 0.5
+    assert no_snake_ceiling(no_snake, []) == 0.75
+    assert no_snake_ceiling(protected, protected) is None
+
+
+def test_chosen_thresholds_keep_no_more_than_the_ceiling() -> None:
+    photos = [
+        gated_prediction("other_snake", 0.1, no_snake=0.9),
+        *(gated_prediction("no_snake", evidence, no_snake=0.95) for evidence in (0.01, 0.04, 0.3)),
+        gated_prediction("no_snake", 0.3, no_snake=0.85),
+    ]
+    thresholds = choose_thresholds(photos)
+    kept = summarise([Prediction(p.photo, p.truth, redecide(p.verdict, thresholds)) for p in photos])
+    assert kept["dangerous_misses"] == 0
+    assert kept["no_snake_kept"] <= no_snake_ceiling(photos, photos) == 0.75
