@@ -13,8 +13,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parents[1]))  # run as a script from anywhere
 
 import bot.__main__  # first: it leaves out the libraries the bot doesn't use before fastai loads
-from bot import telegram
+from bot.telegram import application
 
 if __name__ == "__main__":
-    telegram.OVERALL_MESSAGES_PER_SECOND = float(os.environ.get("BENCH_OVERALL_RATE", "30"))
+    application.OVERALL_MESSAGES_PER_SECOND = float(os.environ.get("BENCH_OVERALL_RATE", "30"))
     sys.exit(bot.__main__.main())

@@ -14,7 +14,7 @@ leave_out_unused_libraries()  # before anything imports fastai: ~110 MB less mem
 from bot.logs import configure_logging  # noqa: E402
 from bot.server import serve_until_stopped  # noqa: E402
 from bot.settings import ConfigError, load_database_url, load_settings  # noqa: E402
-from bot.startup import TokenRejected  # noqa: E402
+from bot.telegram.startup import TokenRejected  # noqa: E402
 from feedback import migrate, open_engine  # noqa: E402
 from model import ModelNotFound, load_classifier  # noqa: E402
 

@@ -2,7 +2,7 @@
 
 English is the source language: its words are the message ids, so English needs no catalog. The
 Spanish catalog is `bot/locales/es/LC_MESSAGES/messages.po`, compiled to `.mo` by `make install` and
-the Dockerfile. Which language a person gets is decided by `bot.language_choice` (Telegram) and by
+the Dockerfile. Which language a person gets is decided by `bot.telegram.language_choice` (Telegram) and by
 `language_of_request` (the web page and the API).
 """
 

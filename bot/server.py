@@ -10,15 +10,15 @@ from aiohttp import web
 from telegram.ext import Application
 
 from bot.feedback_service import open_feedback
-from bot.handlers import Services
 from bot.images import ImageFetcher
 from bot.inference import InferenceService
 from bot.metrics import Metrics, ObservedInference
-from bot.profile import describe_bot
 from bot.settings import Settings
-from bot.startup import initialize_when_reachable
-from bot.telegram import build_application
-from bot.web import build_web_app
+from bot.telegram.application import build_application
+from bot.telegram.handlers import Services
+from bot.telegram.profile import describe_bot
+from bot.telegram.startup import initialize_when_reachable
+from bot.web.app import build_web_app
 from model import Classifier
 
 logger = logging.getLogger(__name__)

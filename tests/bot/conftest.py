@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.server import running_bot
 from bot.settings import Settings, load_settings
-from bot.web import SECRET_HEADER
+from bot.web.app import SECRET_HEADER
 from model import Classifier
 from tests.fakes.image_host import image_app, serving
 from tests.fakes.telegram_api import FIELD_USER, FakeTelegram, SentMessage

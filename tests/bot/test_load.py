@@ -9,10 +9,10 @@ from gettext import NullTranslations
 import pytest
 from telegram import PhotoSize
 
-from bot import telegram as bot_telegram
-from bot.handlers import photo_size_to_fetch
 from bot.replies import busy
 from bot.server import running_bot, serve_until_stopped
+from bot.telegram import application
+from bot.telegram.handlers import photo_size_to_fetch
 from model import Classifier
 from tests.bot.conftest import PRIVATE_CHAT, settings_for
 from tests.fakes.classifiers import GatedClassifier
@@ -83,7 +83,7 @@ async def test_replies_wait_out_429_retry_after_and_still_arrive(
 async def test_a_reply_whose_request_timed_out_is_sent_again(
     telegram: FakeTelegram, tiny_classifier: Classifier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bot_telegram, "BOT_API_TIMEOUT_SECONDS", 1.0)
+    monkeypatch.setattr(application, "BOT_API_TIMEOUT_SECONDS", 1.0)
     telegram.stall("sendMessage", count=1, seconds=2)
     reply = await reply_to_a_coral_photo(telegram, tiny_classifier, seed=2)
     assert CORAL in reply.visible_text
@@ -93,7 +93,7 @@ async def test_a_reply_whose_request_timed_out_is_sent_again(
 async def test_a_timed_out_get_file_is_made_again(
     telegram: FakeTelegram, tiny_classifier: Classifier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bot_telegram, "BOT_API_TIMEOUT_SECONDS", 1.0)
+    monkeypatch.setattr(application, "BOT_API_TIMEOUT_SECONDS", 1.0)
     telegram.stall("getFile", count=1, seconds=2)
     reply = await reply_to_a_coral_photo(telegram, tiny_classifier, seed=4)
     assert CORAL in reply.visible_text

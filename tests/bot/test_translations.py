@@ -16,7 +16,7 @@ from bot.i18n import (
     language_of_code,
     translations_for,
 )
-from bot.language_choice import language_command
+from bot.telegram.language_choice import language_command
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = [language for language in LANGUAGES if language != ENGLISH]

@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass, field
 
-from bot.albums import AlbumCollector
 from bot.feedback_service import FeedbackService
 from bot.images import ImageFetcher
 from bot.metrics import ObservedInference
-from bot.typing_status import ChatTyping
+from bot.telegram.albums import AlbumCollector
+from bot.telegram.typing_status import ChatTyping
 
 SERVICES = "services"
 

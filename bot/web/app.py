@@ -7,15 +7,15 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.api import add_api
-from bot.feedback_api import add_feedback_api
 from bot.feedback_service import FeedbackService
 from bot.images import ImageFetcher
 from bot.inference import InferenceService
 from bot.metrics import Metrics, ObservedInference
-from bot.openapi import openapi_document
-from bot.pages import add_pages
 from bot.settings import Settings
+from bot.web.api import add_api
+from bot.web.feedback import add_feedback_api
+from bot.web.openapi import openapi_document
+from bot.web.pages import add_pages
 
 logger = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ New words follow the shared translation convention: every sentence goes through 
 import gettext
 from html import escape
 
-from bot.albums import Outcome
 from bot.replies import reply_for
+from bot.telegram.albums import Outcome
 from model import Verdict
 from model.albums import AlbumVerdict
 

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from bot.albums import QUIET_SECONDS
+from bot.telegram.albums import QUIET_SECONDS
 from tests.bot.conftest import GROUP_CHAT, PRIVATE_CHAT, RunningBot
 from tests.tiny_model import photo_bytes
 

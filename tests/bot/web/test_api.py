@@ -8,10 +8,10 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from model import CLASSES, Classifier
+from tests.bot.web.conftest import ApiClientFactory
 from tests.fakes.classifiers import GatedClassifier
 from tests.fakes.image_host import image_app, serving
 from tests.tiny_model import photo_bytes
-from tests.web.conftest import ApiClientFactory
 
 CLASSIFY = "/api/v1/classify"
 

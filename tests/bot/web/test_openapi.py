@@ -9,7 +9,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from openapi_spec_validator import validate
 
-from tests.web.conftest import ApiClientFactory
+from tests.bot.web.conftest import ApiClientFactory
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")  # installed beside this Python (dev extra)
 

@@ -9,7 +9,7 @@ from gettext import NullTranslations
 from telegram import Bot, BotCommand
 
 from bot.i18n import ENGLISH, LANGUAGES, translations_for
-from bot.language_choice import language_command
+from bot.telegram.language_choice import language_command
 
 
 async def describe_bot(bot: Bot) -> None:

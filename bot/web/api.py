@@ -31,9 +31,9 @@ from bot.images import (
 )
 from bot.inference import Overloaded
 from bot.metrics import ObservedInference
-from bot.ratelimit import RateLimiter
 from bot.replies import BUSY_RETRY_MINUTES, busy, image_error, reply_for
 from bot.settings import Settings
+from bot.web.ratelimit import RateLimiter
 from model import UnreadableImage, Verdict
 from model.decoding import NOT_A_PICTURE
 from model.words import N_

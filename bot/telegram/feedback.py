@@ -17,8 +17,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import feedback_replies as words
 from bot.feedback_service import FeedbackUnavailable
-from bot.language_choice import translations_of
-from bot.services import SERVICES, Services
+from bot.telegram.language_choice import translations_of
+from bot.telegram.services import SERVICES, Services
 from feedback import AnswerOutcome
 from model import Classified
 

@@ -15,11 +15,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers
-from bot.aiohttp_request import AiohttpRequest
-from bot.feedback_handlers import feedback_handlers
-from bot.handlers import SERVICES, Services
-from bot.language_choice import (
+from bot.retry import call_with_retries
+from bot.settings import Settings
+from bot.telegram import handlers
+from bot.telegram.bot_api_client import AiohttpRequest
+from bot.telegram.feedback import feedback_handlers
+from bot.telegram.handlers import SERVICES, Services
+from bot.telegram.language_choice import (
     CHOICE_PATTERN,
     LanguageChoices,
     keep_language_choices,
@@ -27,8 +29,6 @@ from bot.language_choice import (
     offer_languages,
     remember_language,
 )
-from bot.retry import call_with_retries
-from bot.settings import Settings
 
 SNAKE_COMMANDS = ("snake", "identify")
 CONCURRENT_UPDATES = 1024

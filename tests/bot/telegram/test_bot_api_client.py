@@ -11,7 +11,7 @@ from aiohttp import web
 from telegram import Bot
 from telegram.error import NetworkError
 
-from bot.aiohttp_request import AiohttpRequest
+from bot.telegram.bot_api_client import AiohttpRequest
 from tests.bot.conftest import free_port
 
 TOKEN = "123:abc"

@@ -8,13 +8,13 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.feedback_service import open_feedback
-from bot.handlers import Services
 from bot.images import ImageFetcher
 from bot.inference import InferenceService
 from bot.metrics import Metrics, ObservedInference
 from bot.settings import load_settings
-from bot.telegram import build_application
-from bot.web import build_web_app
+from bot.telegram.application import build_application
+from bot.telegram.handlers import Services
+from bot.web.app import build_web_app
 from model import Classifier
 
 ApiClientFactory = Callable[..., Awaitable[TestClient]]

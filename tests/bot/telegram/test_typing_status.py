@@ -1,6 +1,6 @@
 """One "typing" per chat while Telegram still shows the last one."""
 
-from bot.typing_status import TYPING_SHOWN_SECONDS, ChatTyping
+from bot.telegram.typing_status import TYPING_SHOWN_SECONDS, ChatTyping
 
 
 class Clock:

@@ -1,6 +1,6 @@
 """The page at `/` is served in the browser's language, or in the one its switch asks for."""
 
-from tests.web.conftest import ApiClientFactory
+from tests.bot.web.conftest import ApiClientFactory
 
 
 async def test_the_page_is_served_in_the_asked_language(make_client: ApiClientFactory) -> None:

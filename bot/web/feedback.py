@@ -6,8 +6,8 @@ Rate-limited and key-checked like classify. Answers: 200 `{"status": "recorded" 
 
 from aiohttp import web
 
-from bot.api import ApiError, check_access
 from bot.feedback_service import FeedbackService, FeedbackUnavailable
+from bot.web.api import ApiError, check_access
 from feedback import ANSWERS, AnswerOutcome
 
 FEEDBACK_PATH = "/api/v1/feedback"

@@ -4,7 +4,7 @@ import asyncio
 import time
 
 from bot.server import running_bot
-from bot.typing_status import TYPING_AFTER_SECONDS
+from bot.telegram.typing_status import TYPING_AFTER_SECONDS
 from model import Classifier
 from tests.bot.conftest import GROUP_CHAT, PRIVATE_CHAT, RunningBot, settings_for
 from tests.fakes.classifiers import GatedClassifier

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import text
 
 from feedback import open_engine
+from tests.bot.web.conftest import ApiClientFactory
 from tests.fakes.image_host import image_app, serving
 from tests.tiny_model import draw_photo, photo_bytes
-from tests.web.conftest import ApiClientFactory
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(
     CHROMIUM is None or CHROMEDRIVER is None,
     reason="headless Chromium (Debian: chromium, chromium-driver) missing",
 )
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "build" / "screenshots"
 
 
 def start_browser(profile: Path, accept_language: str = "en-US,en") -> object:

@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from bot.api import CLASSIFY_PATH
-from bot.feedback_api import FEEDBACK_PATH
 from bot.i18n import LANGUAGES
 from bot.settings import Settings
+from bot.web.api import CLASSIFY_PATH
+from bot.web.feedback import FEEDBACK_PATH
 from feedback import ANSWERS
 from model import CLASSES, LABELS
 

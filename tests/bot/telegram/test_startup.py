@@ -10,7 +10,7 @@ import pytest
 
 from bot.server import running_bot
 from bot.settings import Settings
-from bot.startup import TokenRejected, pauses
+from bot.telegram.startup import TokenRejected, pauses
 from model import Classifier
 from tests.bot.conftest import PRIVATE_CHAT, free_port, settings_for
 from tests.bot.test_process import run_bot
@@ -43,7 +43,7 @@ async def test_unreachable_telegram_is_waited_out_while_health_says_starting(
     settings = settings_for(telegram, "polling")
     seen: list[str] = []
     watcher = asyncio.create_task(health_statuses(settings, seen))
-    with caplog.at_level(logging.WARNING, logger="bot.startup"):
+    with caplog.at_level(logging.WARNING, logger="bot.telegram.startup"):
         async with running_bot(settings, tiny_classifier):
             message = telegram.photo_message(PRIVATE_CHAT, photo_bytes("coral_snake", seed=12))
             await telegram.queue_update(telegram.update_for(message))
@@ -51,7 +51,7 @@ async def test_unreachable_telegram_is_waited_out_while_health_says_starting(
             await asyncio.wait_for(watcher, 10)
     assert "coral snake" in reply.visible_text
     assert seen[0] == "starting" and seen[-1] == "ok"
-    lines = [record.getMessage() for record in caplog.records if record.name == "bot.startup"]
+    lines = [record.getMessage() for record in caplog.records if record.name == "bot.telegram.startup"]
     assert len(lines) == 2
     assert lines[0].startswith(f"cannot reach Telegram at {settings.telegram_api_base_url} (")
     assert lines[0].endswith("next attempt in 1 s") and lines[1].endswith("next attempt in 2 s")

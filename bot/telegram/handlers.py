@@ -15,14 +15,14 @@ from telegram import Message, MessageEntity, PhotoSize, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from bot.album_replies import album_reply, seen_alone_note
-from bot.albums import Outcome
-from bot.feedback_handlers import feedback_buttons
 from bot.images import ImageFetcher, ImageFetchError, download_telegram_file, first_link
 from bot.inference import Overloaded
-from bot.language_choice import translations_of
 from bot.replies import busy, failed, help_text, image_error, not_an_image, nothing_to_check, reply_for
-from bot.services import SERVICES, Services
+from bot.telegram.album_replies import album_reply, seen_alone_note
+from bot.telegram.albums import Outcome
+from bot.telegram.feedback import feedback_buttons
+from bot.telegram.language_choice import translations_of
+from bot.telegram.services import SERVICES, Services
 from model import Classified, UnreadableImage, Verdict
 from model.albums import combine
 
@@ -83,7 +83,7 @@ async def answer_with_verdict(
 ) -> None:
     """Classify the image in `source` and answer `request` with the verdict or a clear reason why not.
 
-    A verdict comes with the Right / Wrong feedback buttons (bot/feedback_handlers.py).
+    A verdict comes with the Right / Wrong feedback buttons (bot/telegram/feedback.py).
     """
     services: Services = context.bot_data[SERVICES]
     async with services.typing.while_slow(request):

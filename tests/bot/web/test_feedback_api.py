@@ -7,9 +7,9 @@ from sqlalchemy import text
 
 from feedback import open_engine
 from tests.bot.conftest import free_port
+from tests.bot.web.conftest import ApiClientFactory
+from tests.bot.web.test_api import CLASSIFY, upload
 from tests.tiny_model import photo_bytes
-from tests.web.conftest import ApiClientFactory
-from tests.web.test_api import CLASSIFY, upload
 
 FEEDBACK = "/api/v1/feedback"
 
