@@ -15,6 +15,7 @@ from training.evaluate import SOURCE_HEADINGS, percent, snakes_called_no_snake, 
 from training.reports import DEFAULT_REPORTS_DIR
 from training.scenes import SCALES
 from training.thresholds import FLOORS, MARGIN
+from training.variants import variants_section
 
 LIMITS = """\
 - **Regions and species.** Coral snakes trained on: Texas coral snakes (*Micrurus tener*, 2020 web set);
@@ -30,7 +31,8 @@ LIMITS = """\
   is said only where every view of the photo (second look), the snake detector and the ImageNet head
   agree, so about two in five no-snake photos (garden hoses and cables most of all) still get "can't
   tell" or "a snake". The ImageNet gate is now what holds most of them back: it sees a snake in 39% of
-  the held-out no-snake photos.
+  the held-out no-snake photos. The snake detector is fitted on the features of the photos the network
+  trained on, the cheap version: one fitted on features the network never trained on would be more honest.
 - **Held-out photos are few where it matters most.** 22 coral snakes and 7 mimics from held-out sources:
   one photo moves the coral-vs-mimic figure by 3-4 points. The thresholds were chosen on the same held-out
   photos they are measured on (with a margin), so their zero dangerous misses is a floor by construction;
@@ -41,58 +43,17 @@ LIMITS = """\
   square size, but some format signal may remain.
 - **Not a safety device.** `uncertain` is worded as "treat it as venomous"; never handle a snake on
   the strength of a verdict.
-- **Earlier models** (trained on version 1 of the data set, validated on its own sources): EfficientNet-Lite0
-  at 176, 256 and 320 px, Lite1, sampling variants, seeds, test-time augmentation and int8 reached 94-98%
-  four-class accuracy and 89-94% coral vs kingsnake on version 1's validation photos; the one shipped
-  before this one scored 74.0% four classes and 61.0% no-snake recall on version 2's grouped validation
-  photos, most of which come from sources it never saw (git history of this file has their cards).
-- **Longer training fitted the seen sources better and the others worse.** The same recipe with 10
-  unfrozen epochs instead of 7 (seed 0, 61 minutes, 2026-12-01, second look included) reached 94.9% four
-  classes on grouped validation (this model 94.2%), but on the held-out sources coral vs mimic fell to
-  44.8% (58.6%), no-snake photos called "no snake" to 27.3% (40.3%, before the snake detector) and snake
-  photos left "can't tell" rose to 6.9% (5.4%); it was not shipped.
-- **The snake detector** (training/detector.py, fitted on this network's features of its training photos,
-  2026-12-01): with the same gate and margin, held-out no-snake photos called "no snake" rose from 40.3% to
-  60.3% (grouped validation 40.8% to 59.2%); leave-one-source-out dangerous misses fell from 3 to 1; the
-  snake photos' figures did not move. A regression on the features of the photos the network trained on
-  is the cheap version: one fitted on features the network never trained on would be more honest.
 - **The no-snake figure is fragile.** It is set by the few kept-back snake photos that look most
   snake-free (a snake in a jar, a fox carrying one, a man holding a mamba on a hook: the detector is over
-  96% sure they show no snake). The same recipe retrained with 8 training photos added to its 2803
-  (2026-12-02) called 27.0% (grouped) and 22.6% (held-out) of the no-snake photos "no snake", not ~60%;
-  with `--seed 1` instead of 0, 49.4% and 53.0% (four classes 92.7% and 91.9%, coral vs mimic 92.3% and
-  55.2%).
+  96% sure they show no snake), so a few more training photos or another seed move it a lot (see
+  *Measured variants*).
 - **A snake further off can be called "no snake".** Each kept-back snake photo shrunk to 40% of the side
   of a kept-back no-snake photo (pasted, training/scenes.py; about a snake a few steps further off) is
   called "no snake" in 21.7% of the held-out cases (4 of the 22 coral snakes) and 15.6% of the grouped
   ones: the thresholds protect the real kept-back photos, whose snakes mostly fill the frame. Every way
-  of seeing those snakes measured on 2026-12-02 cost the "no snake" answer on real photos (held-out:
-  real no-snake photos called "no snake" / pasted snakes made dangerous misses): this model 60.3% / 179;
-  the centre and four corners looked at before "no snake" instead of the centre alone 44.7% / 90; the
-  recipe retrained with 30% of each batch pasted into its no-snake photos (`--scenes 0.3`, seed 0, 57
-  minutes; four classes 92.6% grouped, coral vs mimic 93.8% grouped and 48.3% held-out, 3
-  leave-one-source-out misses) 27.8% / 65; the snake detector refitted with pasted training photos
-  15.1% / 17; thresholds chosen with the pasted snakes among the photos to protect 0% / 0. None shipped:
-  the "no snake" reply says that a small or far-off snake can be missed and asks for a zoomed-in photo.
-- **A larger input without retraining** (2026-12-03): this network fed 288x288 pixels instead of the
-  256x256 it trained on, its snake detector refitted at that size and the thresholds re-chosen, ranked more
-  photos right (four classes 94.6% grouped and 92.5% held-out; coral vs mimic 95.4% and 65.5%, and the
-  `kingsnake` threshold fell to its floor of 0.9) but called only 15.0% (grouped) and 11.4% (held-out) of
-  the no-snake photos "no snake" (and its forward pass computes 27% more); at 320 pixels coral vs
-  mimic was 92.3% and 62.1%. Not shipped.
-- **A bigger body** (2026-12-03): the same recipe on EfficientNet-Lite1 at 240 pixels (`--arch lite1
-  --size 240`, seed 0; 22.2 MB; about a fifth more arithmetic per photo; 105 minutes on a machine
-  shared with a test run for half an hour, about 75 alone by its uncontended epochs) ranked more photos
-  right (four classes 95.0% grouped, 93.7% held-out) and left fewer snake photos "can't tell" (6.8% and
-  4.1%), but told coral snakes from mimics no better (92.3% grouped, 51.7% held-out) and called only 25.3%
-  (grouped) and 30.6% (held-out) of the no-snake photos "no snake" (kingsnake threshold 0.961, one
-  leave-one-source-out miss). Not shipped.
-- **Trained at a larger input** (2026-12-03): the shipped recipe at 288x288 pixels (`--size 288`, seed 0,
-  77 minutes, over the hour; the snake detector fitted with it) told coral snakes from mimics better (95.4%
-  grouped, 65.5% held-out; `kingsnake` threshold 0.94) and missed far fewer pasted far-off snakes (7
-  grouped, 14 held-out), but ranked 95.0% (grouped) and 90.6% (held-out) of the photos right on four
-  classes, called only 17.2% and 11.4% of the no-snake photos "no snake" and let two leave-one-source-out
-  misses through (`br1`, `seed`): the network that sees more snakes sees them in hoses too. Not shipped.
+  of seeing those snakes measured so far cost the "no snake" answer on real photos (see *Measured
+  variants*); the "no snake" reply says that a small or far-off snake can be missed and asks for a
+  zoomed-in photo.
 """
 
 
@@ -159,6 +120,7 @@ def render_card(metrics: dict, latency: dict | None, previous_runs: list[dict]) 
         _latency_section(latency) if latency else "## Speed\n\nNot measured: run bench/classify_latency.py.",
         _targets_section(metrics, latency),
         "## Known limits\n\n" + LIMITS,
+        variants_section(metrics, latency),
         "## Reports\n\nIn `model/reports/`: `lr_find_*.png` (where `lr_find` ran), `training_curves.png`, "
         "`history.csv`, `confusion_matrix.png` and `top_losses.png` (grouped validation), `metrics.json` "
         "(both sides, per source), `latency.json`.",

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from training.card import render_card
+from training.evaluate import percent
 
 REPORTS = Path(__file__).parents[2] / "model" / "reports"
 
@@ -110,3 +111,29 @@ def test_the_card_says_how_far_any_thresholds_could_take_no_snake_where_measured
     assert "at most 50.0% (grouped validation (seen sources)) and 25.0% (held-out sources)" in card
     del metrics["no_snake_ceiling"]
     assert "No other thresholds" not in render_card(metrics, None, [])
+
+
+def test_the_card_keeps_every_measured_variant_in_one_table_the_shipped_model_first() -> None:
+    metrics = shipped_metrics()
+    card = render_card(metrics, json.loads((REPORTS / "latency.json").read_text()), [])
+    table = card.split("## Measured variants")[1].split("\n## ")[0]
+    lines = [line for line in table.splitlines() if line.startswith("|")]
+    header, rule, shipped, *earlier = (_cells(line) for line in lines)
+    assert header[:2] == ["variant (what changed)", "date"]
+    assert set(rule) == {"---"}
+    assert earlier
+    assert all(len(row) == len(header) for row in (rule, shipped, *earlier))
+    assert shipped[header.index("shipped?")] == "yes"
+    assert all(row[header.index("shipped?")] != "yes" for row in earlier)
+    validation, held_out = metrics["validation"], metrics["held_out"]
+    assert shipped[2] == f"{percent(validation['accuracy'])} / {percent(held_out['accuracy'])}"
+    assert shipped[3] == (
+        f"{percent(validation['coral_vs_kingsnake_accuracy'])} / "
+        f"{percent(held_out['coral_vs_kingsnake_accuracy'])}"
+    )
+    assert shipped[4] == f"{percent(validation['no_snake_kept'])} / {percent(held_out['no_snake_kept'])}"
+    assert f"`kingsnake` threshold {metrics['thresholds']['kingsnake']:.3f}" in shipped[5]
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
