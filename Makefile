@@ -11,7 +11,7 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po
 
 MODEL := model/snake_classifier
 
-.PHONY: install run test lint translations
+.PHONY: install run test lint translations docs
 install: $(VENV)/.installed $(CATALOGS) $(MODEL).onnx
 
 $(VENV)/.installed: pyproject.toml
@@ -45,3 +45,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The documentation site (docs/, mkdocs.yml) at http://127.0.0.1:8000, rebuilt as you edit.
+docs: install
+	$(VENV)/bin/mkdocs serve
