@@ -17,6 +17,7 @@ from gettext import NullTranslations
 
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
+from pydantic import ValidationError
 
 from bot.feedback_service import FeedbackService
 from bot.i18n import LANGUAGES, language_of_request, translations_for
@@ -33,6 +34,14 @@ from bot.inference import Overloaded
 from bot.metrics import ObservedInference
 from bot.replies import BUSY_RETRY_MINUTES, busy, image_error, reply_for
 from bot.settings import Settings
+from bot.web.bodies import (
+    ClassifyAnswer,
+    ClassifyRequest,
+    ClassProbability,
+    ErrorBody,
+    ErrorDetail,
+    ModelInfo,
+)
 from bot.web.ratelimit import RateLimiter
 from model import UnreadableImage, Verdict
 from model.decoding import NOT_A_PICTURE
@@ -56,8 +65,8 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.headers = status, code, message, headers or {}
 
     def response(self) -> web.Response:
-        body = {"error": {"code": self.code, "message": self.message}}
-        return web.json_response(body, status=self.status, headers=self.headers)
+        body = ErrorBody(error=ErrorDetail(code=self.code, message=self.message))
+        return web.json_response(body.model_dump(mode="json"), status=self.status, headers=self.headers)
 
 
 def add_api(
@@ -106,28 +115,29 @@ async def classify(request: web.Request) -> web.Response:
     answer = classification(classified.verdict, classifier.name, classifier.version, translations)
     feedback = request.app.get(CLASSIFY_FEEDBACK)
     if feedback is not None:
-        answer["classification_id"] = await feedback.offer("web", None, classified, classifier.version)
-    return web.json_response(answer, headers={"Content-Language": language, "Vary": "Accept-Language"})
+        answer.classification_id = await feedback.offer("web", None, classified, classifier.version)
+    body = answer.model_dump(mode="json", exclude_unset=True)  # no classification_id without feedback
+    return web.json_response(body, headers={"Content-Language": language, "Vary": "Accept-Language"})
 
 
 def classification(
     verdict: Verdict, model_name: str, model_version: str, translations: NullTranslations
-) -> dict[str, object]:
+) -> ClassifyAnswer:
     """The API's answer: the label, the bot's words for it, and every class probability, highest first."""
     reply = reply_for(verdict, translations)
-    return {
-        "label": verdict.label,
-        "best_guess": verdict.best_guess,
-        "confidence": round(verdict.sureness, 4),
-        "verdict": reply.verdict,
-        "confidence_text": reply.confidence,
-        "caveat": reply.caveat,
-        "probabilities": [
-            {"label": label, "probability": round(probability, 4)}
+    return ClassifyAnswer(
+        label=verdict.label,
+        best_guess=verdict.best_guess,
+        confidence=round(verdict.sureness, 4),
+        verdict=reply.verdict,
+        confidence_text=reply.confidence,
+        caveat=reply.caveat,
+        probabilities=[
+            ClassProbability(label=label, probability=round(probability, 4))
             for label, probability in verdict.ranked_probabilities()
         ],
-        "model": {"name": model_name, "version": model_version},
-    }
+        model=ModelInfo(name=model_name, version=model_version),
+    )
 
 
 def check_access(request: web.Request) -> None:
@@ -214,9 +224,11 @@ async def _linked_image(request: web.Request, translations: NullTranslations) ->
         payload = await request.json()
     except ValueError as error:
         raise ApiError(400, "bad_json", "The body is not valid JSON.") from error
-    link = payload.get("url") if isinstance(payload, dict) else None
-    if not isinstance(link, str) or not link:
-        raise ApiError(422, "bad_url", 'Send JSON {"url": "https://..."} with a link to an image.')
+    try:
+        link = ClassifyRequest.model_validate(payload).url
+    except ValidationError as error:  # not an object, or no non-empty string `url`
+        message = 'Send JSON {"url": "https://..."} with a link to an image.'
+        raise ApiError(422, "bad_url", message) from error
     try:
         return await request.app[FETCHER].fetch(link)
     except ImageTooLarge as error:

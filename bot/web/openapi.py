@@ -1,13 +1,22 @@
-"""The OpenAPI 3.1 description of the web API, served at `/openapi.json` and rendered at `/docs`."""
+"""The OpenAPI 3.1 description of the web API, served at `/openapi.json` and rendered at `/docs`.
+
+The JSON bodies' schemas are generated from the models the API parses and answers with (bot/web/bodies.py);
+the operations around them (paths, parameters, statuses, headers, security) are written here.
+"""
 
 from typing import Any
+
+from pydantic import BaseModel
 
 from bot.i18n import LANGUAGES
 from bot.settings import Settings
 from bot.web.api import CLASSIFY_PATH
+from bot.web.bodies import ClassifyAnswer, ClassifyRequest, ErrorBody, FeedbackAnswer, FeedbackRequest
 from bot.web.feedback import FEEDBACK_PATH
-from feedback import ANSWERS
-from model import CLASSES, LABELS
+
+REF_TEMPLATE = "#/components/schemas/{model}"
+COMPONENTS = (ClassifyAnswer, FeedbackRequest, FeedbackAnswer, ErrorBody)
+"""The models in `components.schemas`, each under its title, with the models they nest under theirs."""
 
 ERRORS = {
     "400": "Not an image we can read, a broken form or one without `file`, a body that is not JSON, "
@@ -92,19 +101,7 @@ def _classify_operation() -> dict[str, Any]:
                     },
                     "encoding": {"file": {"contentType": "image/*, application/octet-stream"}},
                 },
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["url"],
-                        "properties": {
-                            "url": {
-                                "type": "string",
-                                "format": "uri",
-                                "example": "https://example.com/snake.jpg",
-                            }
-                        },
-                    }
-                },
+                "application/json": {"schema": model_schema(ClassifyRequest)},  # inline, like the form
             },
         },
         "responses": {
@@ -117,7 +114,7 @@ def _classify_operation() -> dict[str, Any]:
                         "schema": {"enum": list(LANGUAGES)},
                     }
                 },
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Classification"}}},
+                "content": {"application/json": {"schema": _ref(ClassifyAnswer)}},
             },
             **_error_responses(ERRORS),
         },
@@ -136,20 +133,12 @@ def _feedback_operation() -> dict[str, Any]:
         ),
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Feedback"}}},
+            "content": {"application/json": {"schema": _ref(FeedbackRequest)}},
         },
         "responses": {
             "200": {
                 "description": "Saved now, or saved before",
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["status"],
-                            "properties": {"status": {"enum": ["recorded", "already_answered"]}},
-                        }
-                    }
-                },
+                "content": {"application/json": {"schema": _ref(FeedbackAnswer)}},
             },
             **_error_responses(FEEDBACK_ERRORS),
         },
@@ -160,7 +149,7 @@ def _error_responses(errors: dict[str, str]) -> dict[str, Any]:
     return {
         status: {
             "description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            "content": {"application/json": {"schema": _ref(ErrorBody)}},
         }
         for status, description in errors.items()
     }
@@ -191,78 +180,26 @@ def _health_operation() -> dict[str, Any]:
     }
 
 
+def model_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON Schema, its nested models referred to in `components.schemas`."""
+    return model.model_json_schema(ref_template=REF_TEMPLATE)
+
+
+def schema_name(model: type[BaseModel]) -> str:
+    return model.model_config.get("title") or model.__name__
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": REF_TEMPLATE.format(model=schema_name(model))}
+
+
 def _schemas() -> dict[str, Any]:
-    probability = {"type": "number", "minimum": 0, "maximum": 1}
-    return {
-        "Classification": {
-            "type": "object",
-            "required": [
-                "label",
-                "best_guess",
-                "confidence",
-                "verdict",
-                "confidence_text",
-                "caveat",
-                "probabilities",
-                "model",
-            ],
-            "properties": {
-                "label": {
-                    "enum": list(LABELS),
-                    "description": "`uncertain` when the safety policy will not commit",
-                },
-                "best_guess": {"enum": list(CLASSES), "description": "The class the network ranks first"},
-                "confidence": {
-                    **probability,
-                    "description": "How sure the model is of best_guess: its probability, or for no_snake "
-                    "the snake detector's probability that there is no snake",
-                },
-                "verdict": {
-                    "type": "string",
-                    "description": "The sentence the bot would say, in the answer's Content-Language",
-                },
-                "confidence_text": {"type": "string", "description": "The confidence, worded as an estimate"},
-                "caveat": {
-                    "type": "string",
-                    "description": "What to do: keep away, never handle, after a bite",
-                },
-                "probabilities": {
-                    "type": "array",
-                    "description": "Every class, highest first",
-                    "items": {
-                        "type": "object",
-                        "required": ["label", "probability"],
-                        "properties": {"label": {"enum": list(CLASSES)}, "probability": probability},
-                    },
-                },
-                "model": {
-                    "type": "object",
-                    "required": ["name", "version"],
-                    "properties": {"name": {"type": "string"}, "version": {"type": "string"}},
-                },
-                "classification_id": {
-                    "type": ["string", "null"],
-                    "description": "What `POST /api/v1/feedback` answers to; null when it cannot be answered",
-                },
-            },
-        },
-        "Feedback": {
-            "type": "object",
-            "required": ["classification_id", "answer"],
-            "properties": {
-                "classification_id": {"type": "string", "minLength": 1, "maxLength": 32},
-                "answer": {"enum": list(ANSWERS)},
-            },
-        },
-        "Error": {
-            "type": "object",
-            "required": ["error"],
-            "properties": {
-                "error": {
-                    "type": "object",
-                    "required": ["code", "message"],
-                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
-                }
-            },
-        },
-    }
+    """Each of COMPONENTS and every model it nests, the nested ones hoisted from its `$defs`."""
+    schemas: dict[str, Any] = {}
+    for model in COMPONENTS:
+        schema = model_schema(model)
+        nested = schema.pop("$defs", {})
+        for name, nested_schema in {**nested, schema_name(model): schema}.items():
+            if schemas.setdefault(name, nested_schema) != nested_schema:
+                raise ValueError(f"two schemas named {name} in the OpenAPI document")
+    return schemas
