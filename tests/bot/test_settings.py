@@ -4,8 +4,9 @@ import ipaddress
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from bot.settings import ConfigError, load_settings
+from bot.settings import ConfigError, Settings, load_database_url, load_settings
 from model import DEFAULT_MODEL_PATH
 
 TOKEN = {"TELEGRAM_BOT_TOKEN": "1:abc"}
@@ -97,3 +98,88 @@ def test_without_database_url_feedback_goes_to_sqlite_in_data_dir(tmp_path: Path
     assert settings.database_url == f"sqlite:///{tmp_path}/feedback.sqlite3"
     other_token = load_settings({"TELEGRAM_BOT_TOKEN": "2:xyz"})
     assert settings.feedback_secret and settings.feedback_secret != other_token.feedback_secret
+
+
+def test_booleans_and_blanks() -> None:
+    settings = load_settings({**TOKEN, "API_ENABLED": " Off ", "API_TRUST_PROXY": "YES", "PORT": "  "})
+    assert (settings.api_enabled, settings.api_trust_proxy, settings.port) == (False, True, 8080)
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({}, "TELEGRAM_BOT_TOKEN is not set: get one from @BotFather and put it in .env"),
+        ({**TOKEN, "PORT": "70000"}, "PORT must be between 1 and 65535, not 70000"),
+        ({**TOKEN, "BOT_MODE": "X"}, "BOT_MODE must be 'polling' or 'webhook', not 'x'"),
+        ({**TOKEN, "API_RATE_LIMIT": " abc "}, "API_RATE_LIMIT must be a whole number, not 'abc'"),
+        ({**TOKEN, "API_ENABLED": "maybe"}, "API_ENABLED must be true or false, not 'maybe'"),
+        ({**TOKEN, "INFERENCE_WORKERS": "0"}, "INFERENCE_WORKERS must be at least 1, not 0"),
+        (
+            {**TOKEN, "PORT": "0", "INFERENCE_QUEUE_SIZE": "x"},
+            "PORT must be between 1 and 65535, not 0; INFERENCE_QUEUE_SIZE must be a whole number, not 'x'",
+        ),
+    ],
+)
+def test_each_wrong_value_is_one_line(environment: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings(environment)
+    assert str(raised.value) == message
+
+
+def test_secrets_are_in_no_repr_str_or_error() -> None:
+    environment = {
+        "TELEGRAM_BOT_TOKEN": "1:tok3n",
+        "BOT_MODE": "webhook",
+        "WEBHOOK_URL": "https://x.example/hook",
+        "WEBHOOK_SECRET": "hooks3cret",
+        "API_KEY": "apik3y",
+        "FEEDBACK_SECRET": "feedbacks3cret",
+        "DATABASE_URL": "postgres://bot:dbpassw0rd@db.example/feedback",
+    }
+    secrets = ["tok3n", "hooks3cret", "apik3y", "feedbacks3cret", "dbpassw0rd"]
+    settings = load_settings(environment)
+    shown = repr(settings) + str(settings)
+    assert not [secret for secret in secrets if secret in shown]
+    with pytest.raises(ConfigError) as raised:
+        load_settings({**environment, "WEBHOOK_SECRET": "hooks3cret!", "PORT": "x"})
+    shown = str(raised.value) + repr(raised.value) + repr(raised.value.__context__)
+    assert not [secret for secret in secrets if secret in shown]
+
+
+def test_settings_are_frozen_and_copied_with_changes() -> None:
+    settings = load_settings(TOKEN)
+    with pytest.raises(ValidationError):
+        settings.port = 1  # type: ignore[misc]
+    assert settings.model_copy(update={"port": 5000}).port == 5000
+
+
+def test_an_explicit_mapping_is_all_that_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("PORT=1234\nAPI_KEY=from-dotenv\n")
+    monkeypatch.setenv("BOT_MODE", "webhook")
+    monkeypatch.setenv("ADMIN_CHAT_IDS", "not ids")
+    settings = load_settings(TOKEN)
+    assert (settings.bot_mode, settings.port, settings.api_key, settings.admin_chat_ids) == (
+        "polling",
+        8080,
+        "",
+        frozenset(),
+    )
+    assert (
+        load_database_url({"DATA_DIR": str(tmp_path / "db")}) == f"sqlite:///{tmp_path}/db/feedback.sqlite3"
+    )
+
+
+def test_by_default_the_environment_then_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text(
+        "TELEGRAM_BOT_TOKEN=1:abc\nPORT=1234\nADMIN_CHAT_IDS=1,2\nDATA_DIR=elsewhere\nUNRELATED=x\n"
+    )
+    monkeypatch.setenv("PORT", "4321")
+    monkeypatch.setenv("FETCH_ALLOWED_NETWORKS", "10.0.0.0/8")
+    settings = load_settings()
+    assert (settings.port, settings.admin_chat_ids) == (4321, {1, 2})
+    assert settings.fetch_allowed_networks == (ipaddress.ip_network("10.0.0.0/8"),)
+    assert load_database_url() == f"sqlite:///{tmp_path}/elsewhere/feedback.sqlite3"
