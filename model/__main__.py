@@ -1,7 +1,9 @@
-"""`python -m model [--json] [--model PATH] IMAGE...`: classify photos from the command line.
+"""`python -m model [--json] [--model PATH] [--region CODE] IMAGE...`: classify photos from the command line.
 
 One line per image: `file: label (confidence)`, or with `--json` one JSON object per line with the keys
-`file`, `label`, `confidence` and `probabilities` (the four classes, summing to 1).
+`file`, `label`, `confidence`, `probabilities` (the four classes, summing to 1), `region` and `rule` (the
+thresholds the place picked: model/places.py). `--region` is where the snakes were seen, an ISO 3166 code
+such as `US`, `US-TX` or `MX-SON`; without it the strict thresholds answer.
 """
 
 import argparse
@@ -15,6 +17,15 @@ from model.left_out import leave_out_unused_libraries
 leave_out_unused_libraries()  # classifying needs none of them: a faster start
 
 from model.classifier import DEFAULT_MODEL_PATH, ModelNotFound, load_classifier  # noqa: E402
+from model.places import normalised  # noqa: E402
+
+
+def region_code(text: str) -> str:
+    """argparse's type for `--region`: an ISO 3166 code, spelt as the range table spells it."""
+    code = normalised(text)
+    if code is None:
+        raise argparse.ArgumentTypeError(f"not an ISO 3166 code such as US, US-TX or MX-SON: {text!r}")
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH, help="exported learner (.pkl)")
+    parser.add_argument("--region", type=region_code, help="where seen: US, US-TX, MX-SON")
     arguments = parser.parse_args(argv)
     try:
         classifier = load_classifier(arguments.model)
@@ -32,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     failures = 0
     for path in arguments.images:
         try:
-            verdict = classifier.classify(path.read_bytes())
+            verdict = classifier.classify(path.read_bytes(), arguments.region)
         except (OSError, UnreadableImage) as error:
             print(f"{path}: error: {error}", file=sys.stderr)
             failures += 1
@@ -44,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
                     {
                         "file": str(path),
                         **{key: result[key] for key in ("label", "confidence", "probabilities")},
+                        "region": arguments.region,
+                        "rule": classifier.policy.rule_for(arguments.region),
                     }
                 )
             )

@@ -14,7 +14,7 @@ from PIL import Image
 from model.compiled import compile_for_serving, compiled_path_for, read_compiled
 from model.decoding import decode_image
 from model.imagenet import probability, snake_evidence, softmax, split_logits
-from model.policy import Thresholds, decide
+from model.policy import Policy, decide, redecide
 from model.verdict import CLASSES, Verdict
 from model.views import centre_view
 
@@ -51,7 +51,7 @@ def thresholds_path_for(model_path: Path) -> Path:
 
 @dataclass
 class Classifier:
-    """The network, its validation transform and the safety thresholds; `classify` is safe from any thread.
+    """The network, its validation transform and the safety policy; `classify` is safe from any thread.
 
     The forward pass is serialised by a lock (on 2 cores parallel forwards only fight over the same
     cores); decoding and the transform, the expensive part for big photos, run outside it.
@@ -61,7 +61,7 @@ class Classifier:
     transform: Callable[[Image.Image], np.ndarray]
     vocab: list[str]
     input_size: int
-    thresholds: Thresholds
+    policy: Policy
     name: str
     version: str = ""
     """The first 12 hex digits of the model file's SHA-256: tells apart two files of the same name."""
@@ -75,20 +75,27 @@ class Classifier:
         """Run the forward pass on `threads` threads."""
         self.network = self.network.with_threads(threads)
 
-    def classify(self, data: bytes) -> Verdict:
-        """Classify the photo in `data`; raises `UnreadableImage` for anything that is not one."""
-        return self.classified(data).verdict
+    def classify(self, data: bytes, place: str | None = None) -> Verdict:
+        """Classify the photo in `data` for a snake seen at `place` (an ISO 3166 code; None: unknown).
 
-    def classified(self, data: bytes) -> Classified:
+        Raises `UnreadableImage` for anything that is not a photo.
+        """
+        return self.classified(data, place).verdict
+
+    def classified(self, data: bytes, place: str | None = None) -> Classified:
         """The verdict on the photo in `data`, with the photo as decoded; raises `UnreadableImage`."""
         picture = decode_image(data, min_side=self.input_size)
-        return Classified(self.classify_image(picture), picture)
+        return Classified(self.classify_image(picture, place), picture)
 
-    def classify_image(self, image: Image.Image) -> Verdict:
+    def classify_image(self, image: Image.Image, place: str | None = None) -> Verdict:
         """Classify an already decoded RGB PIL image."""
         scores = self.looked_over(image)
         named = dict(zip(self.vocab, scores.probabilities.tolist(), strict=True))
-        return decide(named, self.thresholds, scores.snake_evidence, scores.detector_no_snake)
+        return decide(named, self.policy.for_place(place), scores.snake_evidence, scores.detector_no_snake)
+
+    def answer_for_place(self, verdict: Verdict, place: str | None) -> Verdict:
+        """The same photo's verdict for a snake seen at `place`, from its scores: no second look needed."""
+        return redecide(verdict, self.policy.for_place(place))
 
     def looked_over(self, image: Image.Image) -> "Scores":
         """The whole photo's scores; where they rank "no snake" first, a second look (model/views.py).
@@ -140,7 +147,7 @@ def _either(first: float | None, second: float | None, pick: Callable[[float, fl
 
 
 def load_classifier(path: Path | str = DEFAULT_MODEL_PATH, use_compiled: bool = True) -> Classifier:
-    """The learner at `path` with the thresholds beside it (defaults when there are none).
+    """The learner at `path` with the safety policy beside it (default thresholds when there is none).
 
     Served from its compiled model (model/compiled.py), compiled first where that is missing or stale;
     from the learner itself, in this process, where it cannot be compiled or `use_compiled` is False.
@@ -149,9 +156,9 @@ def load_classifier(path: Path | str = DEFAULT_MODEL_PATH, use_compiled: bool = 
     if not path.is_file():
         raise ModelNotFound(f"no model file at {path}")
     policy_file = thresholds_path_for(path)
-    thresholds = Thresholds.load(policy_file) if policy_file.is_file() else Thresholds()
+    policy = Policy.load(policy_file) if policy_file.is_file() else Policy()
     source = hashlib.sha256(path.read_bytes()).hexdigest()
-    named = {"thresholds": thresholds, "name": path.stem, "version": source[:12]}
+    named = {"policy": policy, "name": path.stem, "version": source[:12]}
     compiled = None
     if use_compiled:
         compiled = read_compiled(compiled_path_for(path), source) or compile_for_serving(path, source)

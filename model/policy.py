@@ -9,13 +9,18 @@ to put less than `snake_evidence` of its belief on its snake classes: it knows s
 Where the network has a snake detector (training/detector.py), the `no_snake` threshold holds the
 detector's probability of "no snake", not the class probability: on photos from sources training never
 saw, it tells snakes from snake-free scenes much better (model/MODEL.md).
+
+The place where the snake was seen can loosen the `kingsnake` threshold, and nothing else: a `Policy`
+holds the strict thresholds and those of each group of places (model/places.py) that has its own.
 """
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+from model.places import STRICT, group_of
 from model.verdict import CLASSES, UNCERTAIN, Verdict
 
 
@@ -34,12 +39,57 @@ class Thresholds:
 
     @classmethod
     def load(cls, path: Path) -> "Thresholds":
-        """Read thresholds from JSON; missing keys keep their defaults."""
+        """Read the strict thresholds from a policy file; missing keys keep their defaults."""
+        return Policy.load(path).strict
+
+    def updated(self, values: Mapping[str, Any]) -> "Thresholds":
+        """These thresholds with those `values` names (others ignored) replaced."""
+        return replace(self, **{name: float(values[name]) for name in asdict(self) if name in values})
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The strict thresholds, and the own thresholds of each group of places that has them.
+
+    A group's thresholds differ from the strict ones in `kingsnake` alone: where a person saw the snake
+    changes which coral snakes it can be, not whether there is a snake in the photo.
+    """
+
+    strict: Thresholds = field(default_factory=Thresholds)
+    groups: Mapping[str, Thresholds] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, thresholds in self.groups.items():
+            if replace(thresholds, kingsnake=self.strict.kingsnake) != self.strict:
+                raise ValueError(f"the thresholds of {name!r} differ from the strict ones beyond kingsnake")
+
+    def for_place(self, code: str | None) -> Thresholds:
+        """The thresholds that answer for a snake seen at `code` (None: no place known)."""
+        return self.groups.get(group_of(code), self.strict)
+
+    def rule_for(self, code: str | None) -> str:
+        """The name of the thresholds `for_place` picks: a group of places, or `strict`."""
+        group = group_of(code)
+        return group if group in self.groups else STRICT
+
+    def place_matters(self, verdict: Verdict) -> bool:
+        """Whether a snake's photo with this verdict (under the strict thresholds) would be answered
+        differently in some group of places: asking where it was seen could change the answer."""
+        return any(
+            redecide(verdict, thresholds).label != verdict.label for thresholds in self.groups.values()
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> "Policy":
+        """Read a policy file: the strict thresholds at the top, each group's under `places`."""
         values = json.loads(path.read_text())
-        return cls(**{name: float(values[name]) for name in asdict(cls()) if name in values})
+        strict = Thresholds().updated(values)
+        groups = {name: strict.updated(own) for name, own in values.get("places", {}).items()}
+        return cls(strict, groups)
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps(asdict(self), indent=2) + "\n")
+        groups = {name: {"kingsnake": thresholds.kingsnake} for name, thresholds in self.groups.items()}
+        path.write_text(json.dumps({**asdict(self.strict), "places": groups}, indent=2) + "\n")
 
 
 def decide(
@@ -69,3 +119,8 @@ def decide(
     if best_guess == "no_snake" and snake_evidence is not None:
         sure_enough = sure_enough and snake_evidence < thresholds.snake_evidence
     return replace(verdict, label=best_guess) if sure_enough else verdict
+
+
+def redecide(verdict: Verdict, thresholds: Thresholds) -> Verdict:
+    """The verdict the same scores get under `thresholds`."""
+    return decide(verdict.probabilities, thresholds, verdict.snake_evidence, verdict.detector_no_snake)

@@ -11,44 +11,20 @@ photos are also shrunk into its no-snake photos (training/scenes.py): is a snake
 import argparse
 import random
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
-from model import (
-    CLASSES,
-    DANGEROUS_MISS_LABELS,
-    DEFAULT_MODEL_PATH,
-    LABELS,
-    UNCERTAIN,
-    Thresholds,
-    Verdict,
-    load_classifier,
-)
+from model import CLASSES, DEFAULT_MODEL_PATH, LABELS, load_classifier
 from model.classifier import Classifier
+from model.policy import Policy
 from training.data import class_photos, split_of
+from training.places import format_places, place_report
+from training.predictions import SNAKES, Prediction, percent, share, summarise
 from training.reports import save_json
 from training.scenes import SCENE_SCALE, shrunk_into
 from training.sources import source_of
 from training.split import SCHEMES
-
-SNAKES = ("coral_snake", "kingsnake", "other_snake")
-VENOMOUS_OR_UNKNOWN = ("coral_snake", "other_snake")
-"""Photos that must never be called harmless or snake-free."""
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """What the classifier said about one labelled photo."""
-
-    photo: Path
-    truth: str
-    verdict: Verdict
-
-    @property
-    def is_dangerous_miss(self) -> bool:
-        return self.truth in VENOMOUS_OR_UNKNOWN and self.verdict.label in DANGEROUS_MISS_LABELS
 
 
 def evaluation_sets(data_dirs: list[Path], split: str | None) -> dict[str, list[Path]]:
@@ -79,30 +55,6 @@ def scene_predictions(classifier: Classifier, photos: list[Path], seed: int = 0)
     return predictions
 
 
-def summarise(predictions: list[Prediction]) -> dict:
-    """Accuracy of the network's best guess, and what the safety policy makes of it."""
-    guesses = Counter((p.truth, p.verdict.best_guess) for p in predictions)
-    labels = Counter((p.truth, p.verdict.label) for p in predictions)
-    totals = Counter(p.truth for p in predictions)
-    snakes = [p for p in predictions if p.truth in SNAKES]
-    return {
-        "photos": len(predictions),
-        "photos_per_class": {name: totals[name] for name in CLASSES},
-        "accuracy": _share(sum(guesses[name, name] for name in CLASSES), len(predictions)),
-        "recall": {name: _share(guesses[name, name], totals[name]) for name in CLASSES},
-        "coral_vs_kingsnake_accuracy": coral_vs_kingsnake_accuracy(predictions),
-        "confusion": {truth: {guess: guesses[truth, guess] for guess in CLASSES} for truth in CLASSES},
-        "final_labels": {truth: {label: labels[truth, label] for label in LABELS} for truth in CLASSES},
-        "final_label_accuracy": _share(sum(labels[name, name] for name in CLASSES), len(predictions)),
-        "dangerous_misses": sum(p.is_dangerous_miss for p in predictions),
-        "uncertain_snake_photos": sum(p.verdict.label == UNCERTAIN for p in snakes),
-        "uncertain_share_of_snake_photos": _share(
-            sum(p.verdict.label == UNCERTAIN for p in snakes), len(snakes)
-        ),
-        "no_snake_kept": _share(labels["no_snake", "no_snake"], totals["no_snake"]),
-    }
-
-
 def by_source(predictions: list[Prediction]) -> dict[str, dict]:
     """Per source (file-name prefix): photos, dangerous misses, uncertain, no_snake kept, coral vs mimic."""
     sources = sorted({source_of(p.photo) for p in predictions})
@@ -130,16 +82,6 @@ SOURCE_COLUMNS = (
     "no_snake_kept",
     "coral_vs_kingsnake_accuracy",
 )
-
-
-def coral_vs_kingsnake_accuracy(predictions: list[Prediction]) -> float | None:
-    """The original two-class task: on coral and kingsnake photos, is the right one of the two more likely?"""
-    pairs = [p for p in predictions if p.truth in ("coral_snake", "kingsnake")]
-    correct = sum(
-        max(("coral_snake", "kingsnake"), key=lambda name: p.verdict.probabilities[name]) == p.truth
-        for p in pairs
-    )
-    return _share(correct, len(pairs))
 
 
 def format_summary(summary: dict) -> str:
@@ -207,14 +149,6 @@ def _table(counts: dict[str, dict[str, int]], columns: tuple[str, ...]) -> list[
     return [header, *rows]
 
 
-def _share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
-
-
-def percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{100 * value:.1f}%"
-
-
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dirs", type=Path, nargs="+", help="folders with a folder per class")
@@ -231,7 +165,7 @@ def evaluate_model(model_path: Path, data_dirs: list[Path], split: str | None = 
     classifier = load_classifier(model_path)
     photos = evaluation_sets(data_dirs, split)
     sides, scenes = classify_sides(classifier, photos), classify_scenes(classifier, photos)
-    return report_on(model_path.name, classifier.thresholds, split, sides, scenes)
+    return report_on(model_path.name, classifier.policy, split, sides, scenes)
 
 
 def classify_sides(classifier: Classifier, sides: dict[str, list[Path]]) -> dict[str, list[Prediction]]:
@@ -260,14 +194,14 @@ def _timed(
 
 def report_on(
     model: str,
-    thresholds: Thresholds,
+    policy: Policy,
     split: str | None,
     sides: dict[str, list[Prediction]],
     scenes: dict[str, list[Prediction]],
 ) -> dict:
     """The summaries of each side's predictions and of its photos shrunk into scenes, printed and returned
-    (what `--metrics` writes)."""
-    report: dict = {"model": model, "thresholds": asdict(thresholds), "split": split}
+    (what `--metrics` writes), and what the photos from each group of places get answered for their place."""
+    report: dict = {"model": model, "thresholds": asdict(policy.strict), "split": split}
     for side, predictions in sides.items():
         print(f"\n== {side}: {len(predictions)} photos")
         report[side] = {**summarise(predictions), "by_source": by_source(predictions)}
@@ -276,6 +210,8 @@ def report_on(
         if scenes[side]:
             report[side]["scenes"] = scene_summary(scenes[side])
             print(format_scenes(report[side]["scenes"]))
+    report["places"] = place_report(sides, policy)
+    print(format_places(report["places"]))
     return report
 
 
@@ -297,7 +233,7 @@ def format_scenes(summary: dict) -> str:
 def snakes_called_no_snake(summary: dict) -> float | None:
     """The share of snake photos (of any kind) that the safety policy labelled no_snake."""
     called = sum(summary["final_labels"][name]["no_snake"] for name in SNAKES)
-    return _share(called, sum(summary["photos_per_class"][name] for name in SNAKES))
+    return share(called, sum(summary["photos_per_class"][name] for name in SNAKES))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -22,20 +22,16 @@ photos below the thresholds, which become `uncertain` too. Each threshold also h
 import argparse
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
-from model import DEFAULT_MODEL_PATH, Thresholds, Verdict, decide, load_classifier
+from model import DEFAULT_MODEL_PATH, Thresholds, load_classifier
 from model.classifier import thresholds_path_for
-from training.evaluate import (
-    SNAKES,
-    VENOMOUS_OR_UNKNOWN,
-    Prediction,
-    classify_scenes,
-    classify_sides,
-    evaluation_sets,
-    report_on,
-    summarise,
-)
+from model.places import RHYME_HOLDS
+from model.policy import Policy, redecide
+from training.evaluate import classify_scenes, classify_sides, evaluation_sets, report_on
+from training.places import answered_for_their_place, protected_in
+from training.predictions import SNAKES, VENOMOUS_OR_UNKNOWN, Prediction, summarise
 from training.reports import save_json
 from training.sources import source_of
 from training.split import SCHEMES
@@ -48,6 +44,11 @@ FLOORS = {"kingsnake": 0.9, "no_snake": 0.5}
 needs 90%: validation photos come from the same web sources as the training photos, users' photos do
 not, and one coral snake from elsewhere called a kingsnake at 60% is the miss this product exists to
 prevent. `no_snake` needs only to be likely; its threshold comes from the data in practice."""
+GROUP_KINGSNAKE_FLOORS = {RHYME_HOLDS: 0.6}
+"""The floor of `kingsnake` for a snake seen where every coral snake keeps "red touches yellow" (or none
+lives): there the coral snake from elsewhere that the strict floor guards against can't be met, and the
+network's kingsnake call rests on the band order that holds there. Still more likely than not, and the
+threshold rises above every wrong call the group's photos show (training/places.py)."""
 
 
 def lowest_safe_threshold(
@@ -56,8 +57,10 @@ def lowest_safe_threshold(
     must_not_become: Iterable[str],
     margin: float = MARGIN,
     gate: float = 1.0,
+    floor: float | None = None,
 ) -> float:
-    """Just above the top `guarded` probability of any `must_not_become` photo ranked `guarded` first.
+    """Just above the top `guarded` probability of any `must_not_become` photo ranked `guarded` first,
+    and never below `floor` (default: the guarded class's in `FLOORS`).
 
     Photos whose ImageNet snake probability is at least `gate` are stopped by the gate, not the threshold.
     """
@@ -67,7 +70,9 @@ def lowest_safe_threshold(
         for p in predictions
         if p.truth in truths and p.verdict.best_guess == guarded and _passes(p, gate)
     ]
-    return min(1.0, max([FLOORS[guarded], *(confidence + margin for confidence in wrong_calls)]))
+    return min(
+        1.0, max([floor if floor is not None else FLOORS[guarded], *(c + margin for c in wrong_calls)])
+    )
 
 
 def choose_thresholds(predictions: list[Prediction], margin: float = MARGIN) -> Thresholds:
@@ -79,6 +84,18 @@ def choose_thresholds(predictions: list[Prediction], margin: float = MARGIN) -> 
         for gate in (SNAKE_GATES if has_gate else (1.0,))
     ]
     return max(candidates, key=lambda thresholds: _no_snake_said(predictions, thresholds))
+
+
+def choose_policy(predictions: list[Prediction], margin: float = MARGIN) -> Policy:
+    """The strict thresholds, chosen on every photo, and each group of places' own `kingsnake` threshold,
+    chosen on the snake photos a person there could meet (training/places.py)."""
+    strict = choose_thresholds(predictions, margin)
+    groups = {}
+    for group, floor in GROUP_KINGSNAKE_FLOORS.items():
+        protected = protected_in(predictions, group)
+        kingsnake = lowest_safe_threshold(protected, "kingsnake", VENOMOUS_OR_UNKNOWN, margin, floor=floor)
+        groups[group] = replace(strict, kingsnake=min(kingsnake, strict.kingsnake))
+    return Policy(strict, groups)
 
 
 def _passes(prediction: Prediction, gate: float) -> bool:
@@ -132,11 +149,15 @@ def leave_one_source_out(predictions: list[Prediction], margin: float = MARGIN) 
     """
     check = {}
     for source in sorted({source_of(p.photo) for p in predictions}):
-        thresholds = choose_thresholds([p for p in predictions if source_of(p.photo) != source], margin)
-        summary = summarise(redecided([p for p in predictions if source_of(p.photo) == source], thresholds))
+        policy = choose_policy([p for p in predictions if source_of(p.photo) != source], margin)
+        own = [p for p in predictions if source_of(p.photo) == source]
+        summary = summarise(redecided(own, policy.strict))
         check[source] = {
             "photos": summary["photos"],
             "dangerous_misses": summary["dangerous_misses"],
+            "dangerous_misses_for_its_place": summarise(answered_for_their_place(own, policy))[
+                "dangerous_misses"
+            ],
             "uncertain_share_of_snake_photos": summary["uncertain_share_of_snake_photos"],
             "no_snake_kept": summary["no_snake_kept"],
         }
@@ -169,12 +190,12 @@ def choose_and_measure(
     photos = evaluation_sets(data_dirs, split)
     sides, scenes = classify_sides(classifier, photos), classify_scenes(classifier, photos)
     everything = [prediction for predictions in sides.values() for prediction in predictions]
-    thresholds = choose_thresholds(everything, margin)
-    thresholds.save(thresholds_path_for(model_path))
-    print(f"{thresholds} saved to {thresholds_path_for(model_path)}")
-    decided = {side: redecided(predictions, thresholds) for side, predictions in sides.items()}
-    scenes_decided = {side: redecided(predictions, thresholds) for side, predictions in scenes.items()}
-    report = report_on(model_path.name, thresholds, split, decided, scenes_decided)
+    policy = choose_policy(everything, margin)
+    policy.save(thresholds_path_for(model_path))
+    print(f"{policy} saved to {thresholds_path_for(model_path)}")
+    decided = {side: redecided(predictions, policy.strict) for side, predictions in sides.items()}
+    scenes_decided = {side: redecided(predictions, policy.strict) for side, predictions in scenes.items()}
+    report = report_on(model_path.name, policy, split, decided, scenes_decided)
     has_detector = any(p.verdict.detector_no_snake is not None for p in everything)
     return {
         **report,
@@ -189,11 +210,6 @@ def choose_and_measure(
 def redecided(predictions: list[Prediction], thresholds: Thresholds) -> list[Prediction]:
     """The same photos and scores, decided under `thresholds`."""
     return [Prediction(p.photo, p.truth, redecide(p.verdict, thresholds)) for p in predictions]
-
-
-def redecide(verdict: Verdict, thresholds: Thresholds) -> Verdict:
-    """The verdict the same scores get under `thresholds`."""
-    return decide(verdict.probabilities, thresholds, verdict.snake_evidence, verdict.detector_no_snake)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -121,7 +121,7 @@ async def answer_album(
     if not outcomes:
         return  # another photo's handler answers the album
     verdicts = [outcome for outcome in outcomes if isinstance(outcome, Verdict)]
-    album = combine(verdicts, services.inference.classifier.thresholds) if verdicts else None
+    album = combine(verdicts, services.inference.classifier.policy.strict) if verdicts else None
     buttons = None
     if album is not None and classified_here:
         combined = Classified(album.combined, classified_here[0].picture)

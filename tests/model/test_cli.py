@@ -6,7 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from model import CLASSES, LABELS
+from model import CLASSES, LABELS, Thresholds
+from model.classifier import thresholds_path_for
+from model.places import RHYME_HOLDS
+from model.policy import Policy
 from tests.tiny_model import draw_photo
 
 
@@ -31,7 +34,8 @@ def test_json_lines_for_each_image(tiny_model_path: Path, tmp_path: Path) -> Non
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["file"] for line in lines] == [str(image) for image in images]
     for line in lines:
-        assert set(line) == {"file", "label", "confidence", "probabilities"}
+        assert set(line) == {"file", "label", "confidence", "probabilities", "region", "rule"}
+        assert line["region"] is None and line["rule"] == "strict"
         assert line["label"] in LABELS
         assert set(line["probabilities"]) == set(CLASSES)
         assert abs(sum(line["probabilities"].values()) - 1) < 1e-3
@@ -57,3 +61,28 @@ def test_missing_model_is_one_clear_line(tmp_path: Path) -> None:
     result = run_cli("--model", str(tmp_path / "absent.pkl"), str(tmp_path / "x.jpg"))
     assert result.returncode == 2
     assert result.stderr.strip() == f"error: no model file at {tmp_path / 'absent.pkl'}"
+
+
+def test_the_region_picks_its_thresholds(tiny_model_path: Path, tmp_path: Path) -> None:
+    model = tmp_path / "tiny.pkl"
+    model.write_bytes(tiny_model_path.read_bytes())
+    strict = Thresholds(kingsnake=1.0, no_snake=0.5)  # nothing is ever called harmless without a place
+    Policy(strict, {RHYME_HOLDS: Thresholds(kingsnake=0.3, no_snake=0.5)}).save(thresholds_path_for(model))
+    photo = tmp_path / "mimic.png"
+    draw_photo("kingsnake", seed=5).save(photo)
+    answers = {}
+    for region in ("us-tx", "BR", None):
+        where = ["--region", region] if region else []
+        result = run_cli("--json", "--model", str(model), *where, str(photo))
+        assert result.returncode == 0, result.stderr
+        answers[region] = json.loads(result.stdout)
+    assert answers["us-tx"]["region"] == "US-TX" and answers["us-tx"]["rule"] == RHYME_HOLDS
+    assert answers["us-tx"]["label"] == "kingsnake"
+    assert answers["BR"]["label"] == answers[None]["label"] == "uncertain"
+    assert answers["BR"]["rule"] == "strict"
+
+
+def test_a_region_that_is_no_iso_code_is_refused(tiny_model_path: Path, tmp_path: Path) -> None:
+    result = run_cli("--model", str(tiny_model_path), "--region", "Texas", str(tmp_path / "x.jpg"))
+    assert result.returncode == 2
+    assert "not an ISO 3166 code" in result.stderr

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from model import UNCERTAIN, Thresholds, decide
+from model import UNCERTAIN, Thresholds, Verdict, decide
+from model.places import RHYME_HOLDS, STRICT
+from model.policy import Policy
 
 THRESHOLDS = Thresholds(kingsnake=0.8, no_snake=0.9)
 
@@ -43,10 +45,53 @@ def test_missing_classes_are_an_error() -> None:
         decide({"coral_snake": 1.0}, THRESHOLDS)
 
 
-def test_thresholds_round_trip_through_json(tmp_path: Path) -> None:
+REGIONAL = Policy(THRESHOLDS, {RHYME_HOLDS: Thresholds(kingsnake=0.6, no_snake=0.9)})
+
+
+def test_a_policy_round_trips_through_json(tmp_path: Path) -> None:
     path = tmp_path / "policy.json"
-    THRESHOLDS.save(path)
+    REGIONAL.save(path)
+    assert Policy.load(path) == REGIONAL
     assert Thresholds.load(path) == THRESHOLDS
+
+
+def test_a_policy_file_without_places_is_strict_everywhere(tmp_path: Path) -> None:
+    path = tmp_path / "policy.json"
+    path.write_text('{"kingsnake": 0.95, "no_snake": 0.8}')
+    policy = Policy.load(path)
+    assert policy.for_place("US-TX") == policy.for_place(None) == Thresholds(kingsnake=0.95, no_snake=0.8)
+    assert policy.rule_for("US-TX") == STRICT
+
+
+def test_where_every_coral_snake_keeps_the_rhyme_a_mimic_may_be_called_harmless() -> None:
+    mimic = scores(kingsnake=0.7, coral_snake=0.3)
+    assert decide(mimic, REGIONAL.for_place(None)).label == UNCERTAIN
+    assert decide(mimic, REGIONAL.for_place("US-TX")).label == "kingsnake"
+    assert REGIONAL.rule_for("US") == RHYME_HOLDS
+
+
+@pytest.mark.parametrize("place", [None, "BR", "MX", "MX-TAM", "QS", "ZZ", "DE", "XX-YY"])
+def test_elsewhere_and_nowhere_keep_the_strict_thresholds(place: str | None) -> None:
+    assert REGIONAL.for_place(place) == THRESHOLDS
+    assert REGIONAL.rule_for(place) == STRICT
+
+
+def test_a_place_can_only_loosen_the_kingsnake_threshold() -> None:
+    with pytest.raises(ValueError, match="beyond kingsnake"):
+        Policy(THRESHOLDS, {RHYME_HOLDS: Thresholds(kingsnake=0.6, no_snake=0.5)})
+
+
+def test_the_place_matters_for_a_likely_mimic_only() -> None:
+    strict = REGIONAL.for_place(None)
+    assert REGIONAL.place_matters(decide(scores(kingsnake=0.7, coral_snake=0.3), strict))
+    for unmoved in (scores(kingsnake=0.5, coral_snake=0.5), scores(coral_snake=0.9, kingsnake=0.1)):
+        assert not REGIONAL.place_matters(decide(unmoved, strict))
+    assert not Policy(THRESHOLDS).place_matters(decide(scores(kingsnake=0.7, coral_snake=0.3), strict))
+
+
+def test_a_verdict_is_the_same_whatever_the_place_but_for_kingsnake() -> None:
+    no_snake = decide(scores(no_snake=0.95, other_snake=0.05), THRESHOLDS)
+    assert isinstance(no_snake, Verdict) and not REGIONAL.place_matters(no_snake)
 
 
 def test_no_snake_needs_the_imagenet_head_to_see_no_snake() -> None:

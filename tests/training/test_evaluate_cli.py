@@ -8,6 +8,7 @@ import pytest
 
 from model import CLASSES, Thresholds
 from model.classifier import thresholds_path_for
+from model.policy import Policy
 from training.evaluate import main
 from training.sources import source_of
 from training.thresholds import main as choose
@@ -18,7 +19,7 @@ def tiny_model_with_thresholds(tiny_model_path: Path, tmp_path: Path) -> Path:
     """A copy of the tiny learner with strict thresholds beside it (the session's copy stays untouched)."""
     model_path = tmp_path / "tiny.pkl"
     model_path.write_bytes(tiny_model_path.read_bytes())
-    Thresholds(kingsnake=0.999, no_snake=0.5).save(thresholds_path_for(model_path))
+    Policy(Thresholds(kingsnake=0.999, no_snake=0.5)).save(thresholds_path_for(model_path))
     return model_path
 
 

@@ -91,4 +91,4 @@ def test_the_kept_imagenet_head_still_knows_imagenet_snakes(
     snakes = [p.verdict.snake_evidence for p in everything if p.truth == "other_snake"]
     others = sorted(p.verdict.snake_evidence for p in everything if p.truth == "no_snake")
     assert snakes and min(snakes) > others[int(0.9 * len(others))]
-    assert min(snakes) >= classifier.thresholds.snake_evidence
+    assert min(snakes) >= classifier.policy.strict.snake_evidence
