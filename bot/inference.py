@@ -35,14 +35,15 @@ class InferenceService:
         """Photos admitted and not yet answered (queued or running)."""
         return self._in_flight
 
-    async def classify(self, data: bytes) -> Classified:
-        """Classify photo bytes in a worker thread; raises `Overloaded` or `model.UnreadableImage`."""
+    async def classify(self, data: bytes, place: str | None = None) -> Classified:
+        """Classify photo bytes in a worker thread, for a snake seen at `place` (an ISO 3166 code, or None);
+        raises `Overloaded` or `model.UnreadableImage`."""
         if self._in_flight >= self.capacity:
             raise Overloaded()
         self._in_flight += 1
         try:
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._executor, self.classifier.classified, data)
+            return await loop.run_in_executor(self._executor, self.classifier.classified, data, place)
         finally:
             self._in_flight -= 1
 

@@ -66,10 +66,10 @@ class ObservedInference:
     def queue_depth(self) -> int:
         return self._inference.queue_depth
 
-    async def classify(self, data: bytes) -> Classified:
+    async def classify(self, data: bytes, place: str | None = None) -> Classified:
         started = time.perf_counter()
         try:
-            classified = await self._inference.classify(data)
+            classified = await self._inference.classify(data, place)
         except Overloaded:
             self._count("busy")
             raise

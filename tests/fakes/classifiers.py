@@ -18,10 +18,10 @@ class GatedClassifier:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._classifier, name)
 
-    def classified(self, data: bytes) -> Classified:
+    def classified(self, data: bytes, place: str | None = None) -> Classified:
         self.entered.set()
         self.gate.wait(self._patience)
-        return self._classifier.classified(data)
+        return self._classifier.classified(data, place)
 
 
 class FailingClassifier:
@@ -35,7 +35,7 @@ class FailingClassifier:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._classifier, name)
 
-    def classified(self, data: bytes) -> Classified:
+    def classified(self, data: bytes, place: str | None = None) -> Classified:
         if self._marker in data:
             raise self._error
-        return self._classifier.classified(data)
+        return self._classifier.classified(data, place)
