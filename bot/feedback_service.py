@@ -3,7 +3,8 @@
 Store calls block (SQLAlchemy, PIL), so each runs in `asyncio.to_thread`. When the database is down,
 photos are still answered: offering buttons only logs, and answering raises `FeedbackUnavailable`, which
 the handlers turn into "please try later". An outage is logged once, with what was being done, and its
-end once more.
+end once more. A user's remembered place and language are read with a short deadline: a slow or absent
+database means the defaults, never a later verdict.
 """
 
 import asyncio
@@ -22,6 +23,8 @@ from feedback import (
     FeedbackStats,
     FeedbackStore,
     Forgotten,
+    Preferences,
+    StoredVerdict,
     migrate,
     open_engine,
     user_hash,
@@ -30,6 +33,8 @@ from model import Classified
 
 logger = logging.getLogger(__name__)
 Result = TypeVar("Result")
+PREFERENCES_TIMEOUT = 0.5
+"""Seconds a verdict may wait for the user's remembered place and language before using the defaults."""
 
 
 class FeedbackUnavailable(RuntimeError):
@@ -42,6 +47,9 @@ class FeedbackService:
         self._secret = secret
         self._metrics = metrics
         self._failing = False
+        self._slow = False
+        self._hanging: asyncio.Future[Preferences] | None = None
+        """A preferences read that outlived its deadline and has not finished yet."""
 
     async def migrate(self) -> None:
         """Bring the schema up to date at start-up; a database that is down is logged, not fatal."""
@@ -51,9 +59,14 @@ class FeedbackService:
             return
 
     async def offer(
-        self, source: str, user_id: int | None, classified: Classified, model_version: str
+        self,
+        source: str,
+        user_id: int | None,
+        classified: Classified,
+        model_version: str,
+        place: str | None = None,
     ) -> str | None:
-        """Store the verdict the buttons will refer to; returns their classification id.
+        """Store the verdict the buttons will refer to, answered for `place`; returns their classification id.
 
         With the database down the id is returned all the same (the buttons then say to try later);
         a photo the store cannot re-encode gets no buttons (None).
@@ -72,6 +85,9 @@ class FeedbackService:
                     probabilities={label: float(value) for label, value in verdict.probabilities.items()},
                     model_version=model_version,
                     picture=classified.picture,
+                    snake_evidence=verdict.snake_evidence,
+                    detector_no_snake=verdict.detector_no_snake,
+                    place=place,
                 ),
             )
         except FeedbackUnavailable:
@@ -100,6 +116,59 @@ class FeedbackService:
         if result.outcome is AnswerOutcome.RECORDED:
             self._metrics.feedback.labels(result.label, answer).inc()
         return result.outcome
+
+    async def stored_verdict(self, classification_id: str) -> StoredVerdict | None:
+        """The stored scores behind a verdict, to answer it again for a place; None when unknown or old."""
+        return await self._call(
+            f"reading classification {classification_id}", self.store.stored_verdict, classification_id
+        )
+
+    async def reanswer(self, classification_id: str, label: str, place: str | None) -> bool:
+        return await self._call(
+            f"re-answering classification {classification_id}",
+            self.store.reanswer,
+            classification_id,
+            label,
+            place,
+        )
+
+    async def preferences(self, user_id: int, timeout: float = PREFERENCES_TIMEOUT) -> Preferences:
+        """The user's remembered place and language; never raises, and never waits past `timeout`.
+
+        A database that is down, slow or failing gives empty `Preferences` (the defaults). While a read
+        that outlived its deadline still hangs, no other starts: hung reads would use up the threads.
+        """
+        if self._hanging is not None and not self._hanging.done():
+            return Preferences()
+        reading = asyncio.ensure_future(
+            self._call("reading preferences", self.store.preferences, self._hash(user_id))
+        )
+        reading.add_done_callback(_retrieved)  # a read left hanging may fail unawaited
+        try:
+            found = await asyncio.wait_for(asyncio.shield(reading), timeout)
+        except TimeoutError:
+            self._hanging = reading
+            if not self._slow:
+                logger.warning("feedback database too slow reading preferences; using the defaults")
+            self._slow = True
+            return Preferences()
+        except FeedbackUnavailable:
+            return Preferences()
+        except Exception:
+            logger.exception("could not read a user's preferences; using the defaults")
+            return Preferences()
+        if self._slow:
+            logger.info("feedback database quick again")
+            self._slow = False
+        return found
+
+    async def remember_place(self, user_id: int, place: str | None) -> None:
+        await self._call("remembering a place", self.store.remember_place, self._hash(user_id), place)
+
+    async def remember_language(self, user_id: int, language: str | None) -> None:
+        await self._call(
+            "remembering a language", self.store.remember_language, self._hash(user_id), language
+        )
 
     async def forget(self, user_id: int) -> Forgotten:
         return await self._call("forgetting a user", self.store.forget, self._hash(user_id))
@@ -131,6 +200,12 @@ def open_feedback(settings: Settings, metrics: Metrics) -> FeedbackService:
     """The service for the configured database; nothing connects until the first call."""
     store = FeedbackStore(open_engine(settings.database_url), settings.feedback_max_mb * 1024 * 1024)
     return FeedbackService(store, settings.feedback_secret, metrics)
+
+
+def _retrieved(done: asyncio.Future[Preferences]) -> None:
+    """Marks a finished read's error as seen (it was logged, or it is a hung read's late failure)."""
+    if not done.cancelled():
+        done.exception()
 
 
 def _first_line(error: Exception) -> str:

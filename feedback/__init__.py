@@ -9,7 +9,15 @@ from feedback.answers import ANSWERS, CORRECTIONS, Answer
 from feedback.database import database_url, database_url_from, open_engine
 from feedback.identity import user_hash
 from feedback.migrations import migrate
-from feedback.store import AnswerOutcome, AnswerResult, FeedbackStats, FeedbackStore, Forgotten
+from feedback.store import (
+    AnswerOutcome,
+    AnswerResult,
+    FeedbackStats,
+    FeedbackStore,
+    Forgotten,
+    Preferences,
+    StoredVerdict,
+)
 
 __all__ = [
     "ANSWERS",
@@ -20,6 +28,8 @@ __all__ = [
     "FeedbackStats",
     "FeedbackStore",
     "Forgotten",
+    "Preferences",
+    "StoredVerdict",
     "database_url",
     "database_url_from",
     "migrate",

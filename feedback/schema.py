@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Integer, LargeBinary, String
+from sqlalchemy import JSON, DateTime, Float, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -37,6 +37,12 @@ class Classification(Base):
     """Bytes in `photo`, so the cap is kept without reading the photos."""
     answer: Mapped[str | None] = mapped_column(String(16))
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    snake_evidence: Mapped[float | None] = mapped_column(Float)
+    """The ImageNet head's snake probability behind the verdict; None where the network has none."""
+    detector_no_snake: Mapped[float | None] = mapped_column(Float)
+    """The snake detector's probability of no snake; None where the network has none."""
+    place: Mapped[str | None] = mapped_column(String(8))
+    """The place code (model/places.py) the verdict was last answered for; None for none (strict)."""
 
     __table_args__ = (
         Index("ix_classifications_user_hash", "user_hash"),
@@ -44,3 +50,17 @@ class Classification(Base):
         Index("ix_classifications_created_at", "created_at"),
         Index("ix_classifications_photo_size", "photo_size"),  # summed at every save
     )
+
+
+class Preference(Base):
+    """What one Telegram user chose, kept across restarts and shared by every process."""
+
+    __tablename__ = "preferences"
+
+    user_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    """HMAC of the Telegram user's id, as in `Classification.user_hash`."""
+    place: Mapped[str | None] = mapped_column(String(8))
+    """Where the user's snakes are seen (a code from model/places.py); None: not said."""
+    language: Mapped[str | None] = mapped_column(String(8))
+    """The language the user picked; None: Telegram's language for the user."""
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,4 +1,4 @@
-"""The store: verdicts shown with buttons, users' answers, forgetting a user, and the numbers operators see.
+"""The store: verdicts shown with buttons, users' answers and choices, forgetting a user, operators' numbers.
 
 Every method is one short transaction, so several processes (web dynos) can share one database:
 nothing a button press needs is kept in memory.
@@ -12,11 +12,12 @@ from typing import Any
 
 from PIL import Image
 from sqlalchemy import Engine, and_, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from feedback.answers import Answer
 from feedback.photos import small_copy
-from feedback.schema import Classification
+from feedback.schema import Classification, Preference
 
 PENDING_HOURS = 24
 """How long a verdict waits for an answer; unanswered ones (and their photos) are deleted after that."""
@@ -50,6 +51,33 @@ class AnswerResult:
 class Forgotten:
     answers: int
     photos: int
+    preferences: int = 0
+    """1 when the user's remembered place or language was deleted too."""
+
+
+@dataclass(frozen=True)
+class StoredVerdict:
+    """A verdict as stored: enough to decide it again for another place without the photo."""
+
+    user_hash: str | None
+    label: str
+    """The label last answered (for `place`)."""
+    best_guess: str
+    probabilities: dict[str, float]
+    snake_evidence: float | None
+    detector_no_snake: float | None
+    place: str | None
+    """The place code the verdict was last answered for; None for none."""
+    answered: bool
+    """Whether the user has answered it (Right, Wrong...)."""
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """One user's remembered choices; None where they chose nothing."""
+
+    place: str | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,10 +134,14 @@ class FeedbackStore:
         probabilities: dict[str, float],
         model_version: str,
         picture: Image.Image,
+        snake_evidence: float | None = None,
+        detector_no_snake: float | None = None,
+        place: str | None = None,
     ) -> None:
         """Keep a verdict the buttons refer to, with a small copy of its photo, until answered or old.
 
-        `picture` is the photo decoded and upright (as the classifier saw it).
+        `picture` is the photo decoded and upright (as the classifier saw it); `place` the place code the
+        verdict was answered for. The scores let it be answered again for another place (`stored_verdict`).
         """
         small = small_copy(picture)
         with self._sessions.begin() as session:
@@ -125,6 +157,9 @@ class FeedbackStore:
                     model_version=model_version,
                     photo=small,
                     photo_size=len(small),
+                    snake_evidence=snake_evidence,
+                    detector_no_snake=detector_no_snake,
+                    place=place,
                 )
             )
             if self._tidy_due():
@@ -136,6 +171,48 @@ class FeedbackStore:
         with self._sessions() as session:
             row = session.get(Classification, classification_id)
             return self._outcome_for(row, user_hash)
+
+    def stored_verdict(self, classification_id: str) -> StoredVerdict | None:
+        """The verdict behind a classification id; None when never stored, or unanswered and expired."""
+        with self._sessions() as session:
+            row = session.get(Classification, classification_id)
+            if row is None or self._outcome_for(row, row.user_hash) is AnswerOutcome.UNKNOWN:
+                return None
+            return StoredVerdict(
+                user_hash=row.user_hash,
+                label=row.label,
+                best_guess=row.best_guess,
+                probabilities={name: float(value) for name, value in row.probabilities.items()},
+                snake_evidence=row.snake_evidence,
+                detector_no_snake=row.detector_no_snake,
+                place=row.place,
+                answered=row.answer is not None,
+            )
+
+    def reanswer(self, classification_id: str, label: str, place: str | None) -> bool:
+        """The verdict was answered again for `place`, as `label`; False when there is no such verdict
+        (never stored, or unanswered and expired, as for `stored_verdict`)."""
+        with self._sessions.begin() as session:
+            updated = session.execute(
+                update(Classification)
+                .where(Classification.id == classification_id, ~self._expired())
+                .values(label=label, place=place)
+            ).rowcount
+        return bool(updated)
+
+    def preferences(self, user_hash: str) -> Preferences:
+        """The user's remembered place and language (an empty `Preferences` when none)."""
+        with self._sessions() as session:
+            row = session.get(Preference, user_hash)
+            return Preferences() if row is None else Preferences(place=row.place, language=row.language)
+
+    def remember_place(self, user_hash: str, place: str | None) -> None:
+        """Remember where the user's snakes are seen (None: forget it)."""
+        self._remember(user_hash, place=place)
+
+    def remember_language(self, user_hash: str, language: str | None) -> None:
+        """Remember the user's language (None: forget it, follow Telegram's)."""
+        self._remember(user_hash, language=language)
 
     def record_answer(self, classification_id: str, answer: Answer, user_hash: str | None) -> AnswerResult:
         """Store the user's answer once: a second press, or someone else's press, changes nothing."""
@@ -168,7 +245,10 @@ class FeedbackStore:
                 )
             )
             session.execute(delete(Classification).where(mine))
-        return Forgotten(answers=answers or 0, photos=photos or 0)
+            preferences = session.execute(
+                delete(Preference).where(Preference.user_hash == user_hash)
+            ).rowcount
+        return Forgotten(answers=answers or 0, photos=photos or 0, preferences=preferences or 0)
 
     def stats(self) -> FeedbackStats:
         """Counts for operators: answers in all and lately, agreement by verdict, answers by kind."""
@@ -205,6 +285,21 @@ class FeedbackStore:
                     answered_at=_aware(row.answered_at),
                     photo=row.photo or b"",
                 )
+
+    def _remember(self, user_hash: str, **choice: str | None) -> None:
+        """Upsert one column of the user's preferences row, portably: update, else insert; an insert that
+        loses the race to another process's insert updates the row that process made."""
+        values = {**choice, "updated_at": self._clock()}
+        mine = update(Preference).where(Preference.user_hash == user_hash).values(**values)
+        with self._sessions.begin() as session:
+            if session.execute(mine).rowcount:
+                return
+        try:
+            with self._sessions.begin() as session:
+                session.add(Preference(user_hash=user_hash, **values))
+        except IntegrityError:
+            with self._sessions.begin() as session:
+                session.execute(mine)
 
     def _expired(self) -> Any:
         cutoff = self._clock() - timedelta(hours=PENDING_HOURS)

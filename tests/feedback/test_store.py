@@ -1,44 +1,20 @@
 """The store on an empty SQLite file and on a real PostgreSQL database, migrated from nothing."""
 
 import io
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
+from typing import Any
 
-import pytest
 from PIL import Image
 from sqlalchemy import inspect, text
 
-from feedback import AnswerOutcome, FeedbackStore, migrate, open_engine, user_hash
+from feedback import AnswerOutcome, FeedbackStore, StoredVerdict, migrate, open_engine, user_hash
 from feedback.photos import LONG_SIDE
+from tests.feedback.conftest import Clock
 from tests.tiny_model import draw_photo
 
 ALICE = user_hash("secret", 555)
 BOB = user_hash("secret", 556)
 PROBABILITIES = {"coral_snake": 0.8, "kingsnake": 0.1, "other_snake": 0.05, "no_snake": 0.05}
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **elapsed: float) -> None:
-        self.now += timedelta(**elapsed)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(database_url: str, clock: Clock) -> Iterator[FeedbackStore]:
-    engine = open_engine(database_url)
-    migrate(engine)
-    yield FeedbackStore(engine, max_photo_bytes=10 * 1024 * 1024, clock=clock)
-    engine.dispose()
 
 
 def photo_with_location(size: tuple[int, int] = (1200, 800), seed: int = 1) -> Image.Image:
@@ -53,7 +29,9 @@ def photo_with_location(size: tuple[int, int] = (1200, 800), seed: int = 1) -> I
     return picture
 
 
-def save(store: FeedbackStore, classification_id: str, user: str | None = ALICE, seed: int = 1) -> None:
+def save(
+    store: FeedbackStore, classification_id: str, user: str | None = ALICE, seed: int = 1, **scores: Any
+) -> None:
     store.save_classification(
         classification_id,
         source="telegram",
@@ -63,6 +41,7 @@ def save(store: FeedbackStore, classification_id: str, user: str | None = ALICE,
         probabilities=PROBABILITIES,
         model_version="abc123",
         picture=photo_with_location(seed=seed),
+        **scores,
     )
 
 
@@ -77,7 +56,7 @@ def test_migrations_build_the_schema_from_empty_and_run_again_harmlessly(databas
     migrate(engine)
     assert "classifications" in inspect(engine).get_table_names()
     with engine.connect() as connection:
-        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0003"
     engine.dispose()
 
 
@@ -201,3 +180,49 @@ def test_answered_photos_since_a_date(store: FeedbackStore, clock: Clock) -> Non
     save_answered(store, "late", "no_snake")
     since = clock.now - timedelta(days=1)
     assert [answer.id for answer in store.answered_photos(since)] == ["late"]
+
+
+def test_a_stored_verdict_keeps_its_scores_and_place(store: FeedbackStore) -> None:
+    save(store, "c1", snake_evidence=0.93, detector_no_snake=0.02, place="US-TX")
+    assert store.stored_verdict("c1") == StoredVerdict(
+        user_hash=ALICE,
+        label="coral_snake",
+        best_guess="coral_snake",
+        probabilities=PROBABILITIES,
+        snake_evidence=0.93,
+        detector_no_snake=0.02,
+        place="US-TX",
+        answered=False,
+    )
+    save(store, "w1", user=None)  # a network without those heads, answered for no place
+    web = store.stored_verdict("w1")
+    assert web is not None
+    assert (web.user_hash, web.snake_evidence, web.detector_no_snake, web.place) == (None, None, None, None)
+    store.record_answer("c1", "right", ALICE)
+    answered = store.stored_verdict("c1")
+    assert answered is not None and answered.answered
+
+
+def test_unknown_and_expired_verdicts_have_no_stored_verdict(store: FeedbackStore, clock: Clock) -> None:
+    assert store.stored_verdict("nope") is None
+    save(store, "old")
+    save_answered(store, "kept", "right")
+    clock.advance(hours=25)
+    assert store.stored_verdict("old") is None  # expired even before tidying deletes it
+    assert store.reanswer("old", "uncertain", "MX") is False
+    assert store.stored_verdict("kept") is not None  # answered verdicts do not expire
+
+
+def test_reanswering_changes_the_label_and_place(store: FeedbackStore) -> None:
+    save(store, "c1", snake_evidence=0.9, place=None)
+    assert store.reanswer("c1", "uncertain", "QS") is True
+    again = store.stored_verdict("c1")
+    assert again is not None and (again.label, again.place) == ("uncertain", "QS")
+    assert again.snake_evidence == 0.9 and again.best_guess == "coral_snake"
+    assert store.reanswer("c1", "kingsnake", None) is True
+    again = store.stored_verdict("c1")
+    assert again is not None and (again.label, again.place) == ("kingsnake", None)
+    assert store.reanswer("nope", "kingsnake", "US") is False
+    store.record_answer("c1", "right", ALICE)
+    [answered] = store.answered_photos()
+    assert answered.label == "kingsnake"  # the answer is to the verdict last shown
