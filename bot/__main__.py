@@ -38,10 +38,15 @@ def main() -> int:
 
 
 def migrate_database() -> int:
-    """Create or upgrade the feedback tables; exit code 1 when the database cannot be reached."""
+    """Create or upgrade the feedback tables; exit code 1 when the database cannot be reached, 2 when
+    DATABASE_URL or DATA_DIR is wrong."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    engine = open_engine(load_database_url())
+    try:
+        engine = open_engine(load_database_url())
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     try:
         migrate(engine)
     except SQLAlchemyError as error:

@@ -6,6 +6,7 @@ Each field is read from the variable of the same name in capitals: `port` from P
 import hashlib
 import hmac
 import ipaddress
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +25,8 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from feedback import database_url
 from model import DEFAULT_MODEL_PATH
@@ -112,7 +115,32 @@ class DatabaseSettings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _resolve_database_url(cls, value: str, info: ValidationInfo) -> str:
-        return database_url(value, info.data["data_dir"])
+        """A URL SQLAlchemy can open with a driver we ship."""
+        if "data_dir" not in info.data:  # DATA_DIR itself was wrong: that error says so
+            return value
+        url = database_url(value, info.data["data_dir"])
+        try:
+            backend = make_url(url).get_backend_name()
+        except ArgumentError:
+            backend = None
+        if backend not in ("sqlite", "postgresql"):
+            # Never the URL itself in the message: it may hold a password.
+            raise ValueError("must be a postgres:// or postgresql:// URL, or unset for SQLite in DATA_DIR")
+        return url
+
+    @model_validator(mode="after")
+    def _sqlite_folder_is_writable(self) -> Self:
+        """DATA_DIR made if need be: a file in its way or a read-only parent is a setting to fix."""
+        if self.database_url.startswith("sqlite:///"):
+            folder = Path(self.database_url.removeprefix("sqlite:///")).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                reason = "a file is in the way" if folder.is_file() else error.strerror
+                raise ValueError(f"DATA_DIR {folder} cannot hold the feedback database: {reason}") from None
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise ValueError(f"DATA_DIR {folder} cannot hold the feedback database: not writable")
+        return self
 
 
 class Settings(DatabaseSettings):

@@ -42,6 +42,28 @@ async def test_missing_model_is_one_line_and_exit_code_2(tmp_path: Path) -> None
     assert stderr.decode().strip().splitlines() == [f"error: no model file at {tmp_path / 'absent.pkl'}"]
 
 
+async def test_a_data_dir_that_cannot_be_made_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
+    in_the_way = tmp_path / "data"
+    in_the_way.write_text("a file, not a folder")
+    process = await run_bot({"TELEGRAM_BOT_TOKEN": TOKEN, "DATA_DIR": str(in_the_way)})
+    _, stderr = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode == 2
+    assert stderr.decode().strip().splitlines() == [
+        f"error: DATA_DIR {in_the_way} cannot hold the feedback database: a file is in the way"
+    ]
+
+
+async def test_a_malformed_database_url_is_one_line_and_exit_code_2_also_for_migrate() -> None:
+    wrong = {"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": "mysql//bot:s3cret@db/feedback"}
+    for arguments in ((), ("migrate",)):
+        process = await run_bot(wrong, *arguments)
+        _, stderr = await asyncio.wait_for(process.communicate(), 120)
+        assert process.returncode == 2
+        assert stderr.decode().strip().splitlines() == [
+            "error: DATABASE_URL must be a postgres:// or postgresql:// URL, or unset for SQLite in DATA_DIR"
+        ]
+
+
 async def test_answers_a_photo_then_stops_cleanly_on_sigterm(
     telegram: FakeTelegram, tiny_model_path: Path
 ) -> None:
