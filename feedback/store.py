@@ -23,6 +23,8 @@ PENDING_HOURS = 24
 """How long a verdict waits for an answer; unanswered ones (and their photos) are deleted after that."""
 STATS_DAYS = 7
 PHOTOS_DROPPED_PER_QUERY = 200
+PENDING_PHOTOS_PER_USER = 20
+"""Photos of one user kept at once while they await an answer; past that the user's oldest goes first."""
 TIDY_EVERY = timedelta(seconds=1)
 """Saving a verdict also deletes expired ones and enforces the photo cap, at most this often: in a flood
 (30 verdicts a second) tidying at every save cost a third of the save, and a second's photos over the
@@ -162,6 +164,9 @@ class FeedbackStore:
                     place=place,
                 )
             )
+            if user_hash is not None:
+                session.flush()
+                self._keep_pending_per_user(session, user_hash)
             if self._tidy_due():
                 session.execute(delete(Classification).where(self._expired()))
                 self._keep_under_cap(session)
@@ -327,8 +332,27 @@ class FeedbackStore:
             return AnswerOutcome.UNKNOWN
         return AnswerOutcome.OPEN
 
+    def _keep_pending_per_user(self, session: Session, user_hash: str) -> None:
+        """Past `PENDING_PHOTOS_PER_USER` photos awaiting this user's answer, drop the oldest ones' photos:
+        one person's flood costs only that person's older photos."""
+        surplus = (
+            select(Classification.id)
+            .where(
+                Classification.user_hash == user_hash,
+                Classification.answer.is_(None),
+                Classification.photo.is_not(None),
+            )
+            .order_by(Classification.created_at.desc(), Classification.id)
+            .offset(PENDING_PHOTOS_PER_USER)
+        )
+        chosen = list(session.scalars(surplus))
+        if chosen:
+            self._drop_photos(session, chosen)
+
     def _keep_under_cap(self, session: Session) -> None:
-        """Drop the oldest answered photos, "right" ones first, until all photos fit in the cap."""
+        """Drop photos until all fit in the cap: those awaiting an answer first (oldest first), then the
+        "right" answers' (oldest first), and the corrections' last, so that no photo awaiting an answer
+        ever pushes out what a user answered."""
         if self.max_photo_bytes is None:
             return
         total = session.scalar(select(func.coalesce(func.sum(Classification.photo_size), 0))) or 0
@@ -336,21 +360,32 @@ class FeedbackStore:
         while excess > 0:
             victims = session.execute(
                 select(Classification.id, Classification.photo_size)
-                .where(Classification.answer.is_not(None), Classification.photo.is_not(None))
-                .order_by((Classification.answer != "right"), Classification.answered_at)
+                .where(Classification.photo.is_not(None))
+                .order_by(
+                    Classification.answer.is_not(None),
+                    Classification.answer != "right",
+                    func.coalesce(Classification.answered_at, Classification.created_at),
+                    Classification.id,
+                )
                 .limit(PHOTOS_DROPPED_PER_QUERY)
             ).all()
             if not victims:
-                return  # only photos awaiting an answer are left; they expire by themselves
+                return
             chosen = []
             for victim_id, size in victims:
                 chosen.append(victim_id)
                 excess -= size
                 if excess <= 0:
                     break
-            session.execute(
-                update(Classification).where(Classification.id.in_(chosen)).values(photo=None, photo_size=0)
-            )
+            self._drop_photos(session, chosen)
+
+    @staticmethod
+    def _drop_photos(session: Session, classification_ids: list[str]) -> None:
+        session.execute(
+            update(Classification)
+            .where(Classification.id.in_(classification_ids))
+            .values(photo=None, photo_size=0)
+        )
 
 
 def _stats_from(rows: list[Any], last_days: int, photo_bytes: int) -> FeedbackStats:

@@ -9,6 +9,7 @@ from sqlalchemy import inspect, text
 
 from feedback import AnswerOutcome, FeedbackStore, StoredVerdict, migrate, open_engine, user_hash
 from feedback.photos import LONG_SIDE
+from feedback.store import PENDING_PHOTOS_PER_USER
 from tests.feedback.conftest import Clock
 from tests.tiny_model import draw_photo
 
@@ -150,17 +151,49 @@ def test_forget_deletes_everything_of_one_user_and_says_how_much(store: Feedback
     assert store.forget(ALICE).answers == 0
 
 
-def test_the_photo_cap_drops_the_oldest_right_answers_first(store: FeedbackStore, clock: Clock) -> None:
+def test_the_photo_cap_drops_the_oldest_right_answers_before_any_correction(
+    store: FeedbackStore, clock: Clock
+) -> None:
     for index, answer in enumerate(["right", "coral_snake", "right", "kingsnake"]):
         save_answered(store, f"c{index}", answer, seed=index)
         clock.advance(minutes=1)
     sizes = store.stats().photo_bytes
     store.max_photo_bytes = sizes - 1  # one photo too many
-    save_answered(store, "c4", "no_snake", seed=9)
+    save(store, "c4", seed=9)  # awaiting an answer: its photo goes first, then the oldest "right" one
+    store.record_answer("c4", "no_snake", ALICE)
     kept = [answer.id for answer in store.answered_photos()]
-    assert "c0" not in kept and "c2" not in kept  # both "right" photos went first: one was not enough
-    assert {"c1", "c3", "c4"} <= set(kept)
+    assert kept == ["c1", "c2", "c3"]  # the corrections kept theirs
     assert store.stats().photo_bytes <= store.max_photo_bytes
+
+
+def test_a_flood_of_unanswered_photos_never_costs_a_correction_its_photo(
+    store: FeedbackStore, clock: Clock
+) -> None:
+    for index, answer in enumerate(["kingsnake", "kingsnake", "coral_snake"]):
+        save_answered(store, f"wrong{index}", answer, seed=index)
+    store.max_photo_bytes = store.stats().photo_bytes * 2  # room for three more photos, or so
+    for index in range(80):
+        clock.advance(seconds=2)  # every save tidies
+        save(store, f"flood{index}", user=BOB, seed=100 + index)
+    assert [answer.id for answer in store.answered_photos()] == ["wrong0", "wrong1", "wrong2"]
+    assert store.stats().photo_bytes <= store.max_photo_bytes
+    save(store, "late", seed=7)
+    store.record_answer("late", "other_snake", ALICE)  # a new correction keeps its photo too
+    assert "late" in [answer.id for answer in store.answered_photos()]
+
+
+def test_one_user_keeps_at_most_twenty_photos_awaiting_an_answer(store: FeedbackStore, clock: Clock) -> None:
+    for index in range(25):
+        clock.advance(seconds=1)
+        save(store, f"p{index}", user=BOB, seed=index)
+    save(store, "alice", user=ALICE, seed=99)
+    with store.engine.connect() as connection:
+        kept = connection.scalars(
+            text("SELECT id FROM classifications WHERE photo IS NOT NULL AND user_hash = :u ORDER BY id"),
+            {"u": BOB},
+        ).all()
+    assert len(kept) == PENDING_PHOTOS_PER_USER and not {"p0", "p1", "p2", "p3", "p4"} & set(kept)
+    assert store.stored_verdict("p0") is not None  # the verdict stays answerable, only its photo went
 
 
 def test_stats_count_agreement_by_verdict_and_the_last_week(store: FeedbackStore, clock: Clock) -> None:
