@@ -1,8 +1,12 @@
 """The public JSON API, `POST /api/v1/classify`: the bot's guarded fetch and executor, over HTTP.
 
 Errors are JSON `{"error": {"code", "message"}}` with the status that says what went wrong:
-400 not an image (or an unknown `lang`), 401 missing key, 413 too large, 415 wrong type, 422 bad link,
-429 too many requests, 503 overloaded.
+400 not an image (or an unknown `lang`, a `region` that is no ISO 3166 code: `bad_region`, a latitude
+and longitude that are no position: `bad_location`), 401 missing key, 413 too large, 415 wrong type,
+422 bad link, 429 too many requests, 503 overloaded.
+
+Where the snake was seen (`region`, or `latitude` and `longitude`, else the photo's GPS: bot/web/where.py)
+picks the thresholds the verdict is decided by; the answer says which place and which `rule` it took.
 
 The words (`verdict`, `confidence_text`, `caveat`, and every message a person using the web page can meet:
 the image or link, its size or type, waiting) are in the language asked by `?lang=` or else by
@@ -14,6 +18,7 @@ import hmac
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable
 from gettext import NullTranslations
+from typing import Any
 
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -41,8 +46,21 @@ from bot.web.bodies import (
     ErrorBody,
     ErrorDetail,
     ModelInfo,
+    PlaceInfo,
+    Rule,
 )
 from bot.web.ratelimit import RateLimiter
+from bot.web.where import (
+    PLACE_FIELDS,
+    Asked,
+    BadPlace,
+    asked_in_json,
+    asked_in_query,
+    asked_in_text,
+    hide_positions_from_access_log,
+    place_code,
+    read_field,
+)
 from model import UnreadableImage, Verdict
 from model.decoding import NOT_A_PICTURE
 from model.words import N_
@@ -84,6 +102,7 @@ def add_api(
     app[FETCHER] = fetcher
     app[RATE_LIMITER] = RateLimiter(settings.api_rate_limit)
     app.middlewares.append(api_errors_as_json)
+    hide_positions_from_access_log()
     app.router.add_post(CLASSIFY_PATH, classify)
 
 
@@ -93,37 +112,54 @@ async def api_errors_as_json(request: web.Request, handler: Handler) -> web.Stre
         return await handler(request)
     except ApiError as error:
         return error.response()
+    except BadPlace as error:
+        return ApiError(400, error.code, error.message).response()
     except web.HTTPRequestEntityTooLarge:
         return _too_large(_translations(request)).response()
 
 
 async def classify(request: web.Request) -> web.Response:
-    """Classify an uploaded photo (multipart `file`) or the image at a link (JSON `{"url": ...}`)."""
+    """Classify an uploaded photo (multipart `file`) or the image at a link (JSON `{"url": ...}`), for a
+    snake seen where the request says (a `region`, a `latitude` and `longitude`) or the photo's GPS does."""
     check_access(request)
     language = _language(request)
     translations = translations_for(language)
-    data = await _image_bytes(request, translations)
+    in_query = asked_in_query(request)
+    data, in_body = await _image_bytes(request, translations)
+    code = await place_code(in_body.over(in_query), data)
     inference = request.app[API_INFERENCE]
     try:
-        classified = await inference.classify(data)
+        classified = await inference.classify(data, code)
     except UnreadableImage as error:
         raise ApiError(400, "not_an_image", image_error(error, translations)) from error
     except Overloaded as error:
         retry_after = str(BUSY_RETRY_MINUTES * 60)
         raise ApiError(503, "overloaded", busy(translations), {"Retry-After": retry_after}) from error
     classifier = inference.classifier
-    answer = classification(classified.verdict, classifier.name, classifier.version, translations)
+    answer = classification(
+        classified.verdict, classifier.name, classifier.version, translations,
+        place=PlaceInfo.of(code, language), rule=classifier.policy.rule_for(code),
+    )  # fmt: skip
     feedback = request.app.get(CLASSIFY_FEEDBACK)
     if feedback is not None:
-        answer.classification_id = await feedback.offer("web", None, classified, classifier.version)
+        answer.classification_id = await feedback.offer(
+            "web", None, classified, classifier.version, place=code
+        )
     body = answer.model_dump(mode="json", exclude_unset=True)  # no classification_id without feedback
     return web.json_response(body, headers={"Content-Language": language, "Vary": "Accept-Language"})
 
 
 def classification(
-    verdict: Verdict, model_name: str, model_version: str, translations: NullTranslations
+    verdict: Verdict,
+    model_name: str,
+    model_version: str,
+    translations: NullTranslations,
+    *,
+    place: PlaceInfo | None,
+    rule: Rule,
 ) -> ClassifyAnswer:
-    """The API's answer: the label, the bot's words for it, and every class probability, highest first."""
+    """The API's answer: the label, the bot's words for it, every class probability, highest first, and
+    the place and rule it was decided for."""
     reply = reply_for(verdict, translations)
     return ClassifyAnswer(
         label=verdict.label,
@@ -137,6 +173,8 @@ def classification(
             for label, probability in verdict.ranked_probabilities()
         ],
         model=ModelInfo(name=model_name, version=model_version),
+        place=place,
+        rule=rule,
     )
 
 
@@ -179,7 +217,8 @@ def _language_of(request: web.Request, asked: str | None) -> str:
     return language_of_request(asked, request.headers.get("Accept-Language", ""))
 
 
-async def _image_bytes(request: web.Request, translations: NullTranslations) -> bytes:
+async def _image_bytes(request: web.Request, translations: NullTranslations) -> tuple[bytes, Asked]:
+    """The photo, and where the body says the snake was seen."""
     if (request.content_length or 0) > MAX_IMAGE_BYTES + MULTIPART_OVERHEAD:
         raise _too_large(translations)
     if request.content_type == "multipart/form-data":
@@ -191,15 +230,24 @@ async def _image_bytes(request: web.Request, translations: NullTranslations) -> 
     )
 
 
-async def _uploaded_file(request: web.Request, translations: NullTranslations) -> bytes:
+async def _uploaded_file(request: web.Request, translations: NullTranslations) -> tuple[bytes, Asked]:
+    """The form's (first) `file` and its place fields, wherever they stand in the form."""
+    data: bytes | None = None
+    fields: dict[str, list[str]] = {}
     try:
         reader = await request.multipart()
         while (part := await reader.next()) is not None:
-            if isinstance(part, BodyPartReader) and part.name == "file":
-                return await _read_file_part(part, translations)
+            if not isinstance(part, BodyPartReader):
+                continue
+            if part.name == "file" and data is None:
+                data = await _read_file_part(part, translations)
+            elif part.name in PLACE_FIELDS:
+                fields.setdefault(part.name, []).append(await read_field(part))
     except (ValueError, HttpProcessingError) as error:  # no boundary, broken part headers
         raise ApiError(400, "bad_form", "The multipart form could not be read.") from error
-    raise ApiError(400, "missing_file", "The form has no 'file' field.")
+    if data is None:
+        raise ApiError(400, "missing_file", "The form has no 'file' field.")
+    return data, asked_in_text(fields)
 
 
 async def _read_file_part(part: BodyPartReader, translations: NullTranslations) -> bytes:
@@ -219,22 +267,31 @@ async def _chunks_of(part: BodyPartReader) -> AsyncIterator[bytes]:
         yield chunk
 
 
-async def _linked_image(request: web.Request, translations: NullTranslations) -> bytes:
+async def _linked_image(request: web.Request, translations: NullTranslations) -> tuple[bytes, Asked]:
     try:
         payload = await request.json()
     except ValueError as error:
         raise ApiError(400, "bad_json", "The body is not valid JSON.") from error
+    link, asked = _link_request(payload)
     try:
-        link = ClassifyRequest.model_validate(payload).url
-    except ValidationError as error:  # not an object, or no non-empty string `url`
-        message = 'Send JSON {"url": "https://..."} with a link to an image.'
-        raise ApiError(422, "bad_url", message) from error
-    try:
-        return await request.app[FETCHER].fetch(link)
+        return await request.app[FETCHER].fetch(link), asked
     except ImageTooLarge as error:
         raise _too_large(translations) from error
     except ImageFetchError as error:
         raise ApiError(422, "bad_url", image_error(error, translations)) from error
+
+
+def _link_request(payload: Any) -> tuple[str, Asked]:
+    """The link and the place in a JSON body; the link's errors (422) come before the place's (400)."""
+    try:
+        return ClassifyRequest.model_validate(payload).url, asked_in_json(payload)
+    except ValidationError as error:
+        fields = [entry["loc"][0] if entry["loc"] else "" for entry in error.errors()]
+        if "url" in fields or "" in fields:  # not an object, or no non-empty string `url`
+            message = 'Send JSON {"url": "https://..."} with a link to an image.'
+            raise ApiError(422, "bad_url", message) from error
+        asked_in_json(payload)  # raises BadPlace for the field at fault
+        raise BadPlace(str(fields[0])) from error  # what the model refused, should the check miss it
 
 
 def _too_large(translations: NullTranslations) -> ApiError:

@@ -11,8 +11,16 @@ from pydantic import BaseModel
 from bot.i18n import LANGUAGES
 from bot.settings import Settings
 from bot.web.api import CLASSIFY_PATH
-from bot.web.bodies import ClassifyAnswer, ClassifyRequest, ErrorBody, FeedbackAnswer, FeedbackRequest
+from bot.web.bodies import (
+    REQUIRED_TOGETHER,
+    ClassifyAnswer,
+    ClassifyRequest,
+    ErrorBody,
+    FeedbackAnswer,
+    FeedbackRequest,
+)
 from bot.web.feedback import FEEDBACK_PATH
+from bot.web.where import PLACE_FIELDS
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 COMPONENTS = (ClassifyAnswer, FeedbackRequest, FeedbackAnswer, ErrorBody)
@@ -20,7 +28,8 @@ COMPONENTS = (ClassifyAnswer, FeedbackRequest, FeedbackAnswer, ErrorBody)
 
 ERRORS = {
     "400": "Not an image we can read, a broken form or one without `file`, a body that is not JSON, "
-    "or a `lang` we do not speak",
+    "a `lang` we do not speak, a `region` that is no ISO 3166 code (`bad_region`), or a `latitude` and "
+    "`longitude` that are no position (`bad_location`)",
     "401": "The API key is missing or wrong (only when the server sets API_KEY)",
     "413": "The image is larger than 20 MB",
     "415": "The body is neither multipart/form-data nor JSON, or the file is not an image type",
@@ -72,7 +81,9 @@ def _classify_operation() -> dict[str, Any]:
             "Upload a photo as multipart `file`, or send JSON with the `url` of an image. The words "
             "(`verdict`, `confidence_text`, `caveat`, and error messages about the image or link) are in the "
             "language asked by `lang`, else the first of ours in Accept-Language, else English; `label` "
-            "and the `probabilities` labels are the same in every language."
+            "and the `probabilities` labels are the same in every language. Where the snake was seen "
+            "(`region`, or `latitude` and `longitude`, in the body or the query; else the photo's GPS) "
+            "picks the thresholds: the answer's `place` and `rule` say which."
         ),
         "parameters": [
             {
@@ -89,6 +100,7 @@ def _classify_operation() -> dict[str, Any]:
                 "description": "Used when `lang` is not given, e.g. `es-MX,es;q=0.9,en;q=0.8`",
                 "schema": {"type": "string"},
             },
+            *_place_parameters(),
         ],
         "requestBody": {
             "required": True,
@@ -97,7 +109,8 @@ def _classify_operation() -> dict[str, Any]:
                     "schema": {
                         "type": "object",
                         "required": ["file"],
-                        "properties": {"file": {"type": "string", "format": "binary"}},
+                        "properties": {"file": {"type": "string", "format": "binary"}, **_place_fields()},
+                        **REQUIRED_TOGETHER,
                     },
                     "encoding": {"file": {"contentType": "image/*, application/octet-stream"}},
                 },
@@ -119,6 +132,31 @@ def _classify_operation() -> dict[str, Any]:
             **_error_responses(ERRORS),
         },
     }
+
+
+def _place_fields() -> dict[str, Any]:
+    """The place fields' schemas as a form or the query has them: the JSON ones, never null."""
+    properties = model_schema(ClassifyRequest)["properties"]
+    fields = {name: dict(properties[name]) for name in PLACE_FIELDS}
+    for schema in fields.values():
+        (not_null,) = [option for option in schema.pop("anyOf") if option.get("type") != "null"]
+        schema.pop("default", None)
+        schema.update(not_null)
+    return fields
+
+
+def _place_parameters() -> list[dict[str, Any]]:
+    """The place fields as query parameters, for clients that send the photo's bytes alone in the body."""
+    return [
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "description": schema.pop("description") + "; a field in the body wins",
+            "schema": schema,
+        }
+        for name, schema in _place_fields().items()
+    ]
 
 
 def _feedback_operation() -> dict[str, Any]:

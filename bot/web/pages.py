@@ -1,7 +1,8 @@
 """What people open in a browser: the photo page at `/`, the API docs at `/docs`, the OpenAPI JSON.
 
 The page speaks the browser's language (Accept-Language) unless `?lang=` asks for another, and links to
-itself in every language; it asks the API for its verdicts in the same language.
+itself in every language; it asks the API for its verdicts in the same language. Where the snake was seen
+is a choice of places from the range table (model/ranges.csv), or the browser's location.
 """
 
 import json
@@ -15,6 +16,7 @@ from aiohttp import web
 
 from bot.feedback_replies import could_not_save, thanks, unknown_verdict, what_was_it
 from bot.i18n import LANGUAGES, language_of_request, own_name, translations_for
+from model.places import range_table
 
 INDEX_HTML = Path(__file__).parent / "static" / "index.html"
 INDEX_TEMPLATE = web.AppKey("index_template", str)
@@ -47,6 +49,7 @@ def render_index(template: str, language: str) -> str:
         **{name: escape(text) for name, text in _page_words(translations).items()},
         "lang": language,
         "language_switch": _language_switch(language),
+        "region_options": _region_options(language, translations),
         "script_words": json.dumps(_script_words(translations), ensure_ascii=False).replace("<", "\\u003c"),
     }
     return PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
@@ -69,9 +72,53 @@ def _page_words(translations: NullTranslations) -> dict[str, str]:
             "emergency services (911 in the US and Mexico). Also on Telegram."
         ),
         "api_documentation": translations.gettext("API documentation"),
+        **_place_words(translations),
         **_feedback_words(translations),
         **_class_names(translations),
     }
+
+
+def _place_words(translations: NullTranslations) -> dict[str, str]:
+    """The question of where the snake was seen, above the photo: it can change the answer."""
+    return {
+        "where_did_you_see_it": translations.gettext("Where did you see it?"),
+        "use_my_location": translations.gettext("Use my location"),
+        "place_note": translations.gettext(
+            "Only the state or country is used, never your exact position. Not said: the photo's own "
+            "location, if it has one."
+        ),
+    }
+
+
+def _region_options(language: str, translations: NullTranslations) -> str:
+    """The choices of place: not said, the United States, Mexico and those of its states whose coral
+    snakes differ from the rest of Mexico's, Central or South America, elsewhere, and the browser's
+    location (hidden until the browser gives it)."""
+    table = range_table()
+    states = sorted(
+        (place for code, place in table.items()
+         if code.startswith("MX-") and place.coral_snakes != table["MX"].coral_snakes),
+        key=lambda place: place.name(language),
+    )  # fmt: skip
+
+    def option(code: str) -> str:
+        return f'<option value="{code}">{escape(table[code].name(language))}</option>'
+
+    not_said = escape(translations.gettext("Not said"))
+    mexican_states = escape(translations.gettext("Mexican states"))
+    my_location = escape(translations.gettext("My location"))
+    state_options = "".join(option(place.code) for place in states)
+    return "".join(
+        [
+            f'<option value="">{not_said}</option>',
+            option("US"),
+            option("MX"),
+            f'<optgroup label="{mexican_states}">{state_options}</optgroup>',
+            option("QS"),
+            option("ZZ"),
+            f'<option value="here" id="region-here" hidden disabled>{my_location}</option>',
+        ]
+    )
 
 
 def _feedback_words(translations: NullTranslations) -> dict[str, str]:
@@ -106,6 +153,11 @@ def _script_words(translations: NullTranslations) -> dict[str, object]:
         "checking": translations.gettext("Checking…"),
         "failed": translations.gettext("Something went wrong."),
         "names": _class_names(translations),
+        "seen_in": translations.gettext("For a snake seen in:"),
+        "location": {
+            "finding": translations.gettext("Finding your location…"),
+            "failed": translations.gettext("Couldn't get your location."),
+        },
         "feedback": {
             "saving": translations.gettext("Saving…"),
             "thanks": thanks(translations),

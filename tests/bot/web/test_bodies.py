@@ -17,6 +17,7 @@ from bot.web.bodies import (
     FeedbackRequest,
 )
 from bot.web.openapi import COMPONENTS, REF_TEMPLATE, model_schema, schema_name
+from bot.web.where import REGION_PATTERN
 from model import Verdict
 from tests.bot.web.test_api import CLASSIFY, upload
 from tests.bot.web.test_feedback_api import FEEDBACK, classified
@@ -35,13 +36,14 @@ async def test_the_documents_schemas_are_the_models(client: TestClient) -> None:
         == {
             "ClassProbability": schemas["ClassProbability"],
             "ModelInfo": schemas["ModelInfo"],
+            "PlaceInfo": schemas["PlaceInfo"],
         }
     )
     for model in COMPONENTS:
         schema = model_schema(model)
         assert {**schema.pop("$defs", {}), schema_name(model): schema}.items() <= schemas.items()
     assert set(schemas) == {
-        "Classification", "ClassProbability", "ModelInfo", "Feedback", "FeedbackAnswer",
+        "Classification", "ClassProbability", "ModelInfo", "PlaceInfo", "Feedback", "FeedbackAnswer",
         "Error", "ErrorDetail",
     }  # fmt: skip
 
@@ -77,9 +79,21 @@ def refs_in(node: Any) -> list[str]:
 
 
 def test_the_request_schemas_say_what_the_api_accepts() -> None:
-    url = model_schema(ClassifyRequest)["properties"]["url"]
+    link = model_schema(ClassifyRequest)
+    url = link["properties"]["url"]
     assert url["type"] == "string" and url["format"] == "uri"
     assert url["examples"] == ["https://example.com/snake.jpg"]
+    assert link["required"] == ["url"] and list(link["properties"]) == [
+        "url",
+        "region",
+        "latitude",
+        "longitude",
+    ]
+    region = link["properties"]["region"]
+    assert region["anyOf"][0]["pattern"] == REGION_PATTERN and region["anyOf"][1] == {"type": "null"}
+    assert link["properties"]["latitude"]["anyOf"][0] == {"type": "number", "minimum": -90, "maximum": 90}
+    assert link["properties"]["longitude"]["anyOf"][0] == {"type": "number", "minimum": -180, "maximum": 180}
+    assert link["dependentRequired"] == {"latitude": ["longitude"], "longitude": ["latitude"]}
     feedback = model_schema(FeedbackRequest)
     assert feedback["required"] == ["classification_id", "answer"]
     assert feedback["properties"]["answer"]["enum"] == [
@@ -94,8 +108,9 @@ async def test_a_real_classify_answer_and_feedback_answer_are_the_models(client:
     body = await response.json()
     assert list(body) == [
         "label", "best_guess", "confidence", "verdict", "confidence_text", "caveat", "probabilities", "model",
-        "classification_id",
+        "classification_id", "place", "rule",
     ]  # fmt: skip
+    assert (body["place"], body["rule"]) == (None, "strict")  # a drawn photo has no GPS
     assert [list(entry) for entry in body["probabilities"]] == [["label", "probability"]] * 4
     assert list(body["model"]) == ["name", "version"]
     answer = ClassifyAnswer.model_validate(body)
@@ -117,7 +132,7 @@ def test_the_answer_dumps_as_the_hand_built_json_did() -> None:
         "no_snake": 0.0064199,
     }
     verdict = Verdict("coral_snake", "coral_snake", 0.9123456, probabilities)
-    answer = classification(verdict, "tiny", "abc123", NullTranslations())
+    answer = classification(verdict, "tiny", "abc123", NullTranslations(), place=None, rule="strict")
     reply = reply_for(verdict, NullTranslations())
     before = {  # what bot/web/api.py answered before the models, built by hand
         "label": "coral_snake",
@@ -134,11 +149,12 @@ def test_the_answer_dumps_as_the_hand_built_json_did() -> None:
         ],
         "model": {"name": "tiny", "version": "abc123"},
     }
+    place = {"place": None, "rule": "strict"}  # where the snake was seen: appended, the rest unchanged
     dumped = answer.model_dump(mode="json", exclude_unset=True)  # no feedback: no classification_id
-    assert json.dumps(dumped) == json.dumps(before)
+    assert json.dumps(dumped) == json.dumps({**before, **place})
     answer.classification_id = None  # feedback that cannot be answered
     assert json.dumps(answer.model_dump(mode="json", exclude_unset=True)) == json.dumps(
-        {**before, "classification_id": None}
+        {**before, "classification_id": None, **place}
     )
 
 

@@ -28,6 +28,24 @@ async def test_document_is_valid_openapi(client: TestClient) -> None:
     assert parameters["Accept-Language"]["in"] == "header"
     assert classify["responses"]["200"]["headers"]["Content-Language"]["schema"]["enum"] == ["en", "es"]
 
+    region, latitude, longitude = (parameters[name] for name in ("region", "latitude", "longitude"))
+    assert {region["in"], latitude["in"], longitude["in"]} == {"query"}
+    assert region["schema"]["type"] == "string" and "ISO 3166" in region["description"]
+    assert (latitude["schema"]["minimum"], latitude["schema"]["maximum"]) == (-90, 90)
+    assert (longitude["schema"]["minimum"], longitude["schema"]["maximum"]) == (-180, 180)
+    form = classify["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert list(form["properties"]) == ["file", "region", "latitude", "longitude"]
+    assert form["properties"]["region"]["pattern"] == region["schema"]["pattern"] and form["required"] == [
+        "file"
+    ]
+    assert form["dependentRequired"] == {"latitude": ["longitude"], "longitude": ["latitude"]}
+    answer = document["components"]["schemas"]["Classification"]
+    assert list(answer["properties"])[-2:] == ["place", "rule"] and {"place", "rule"} <= set(
+        answer["required"]
+    )
+    assert answer["properties"]["rule"]["enum"] == ["strict", "rhyme_holds"]
+    assert "400" in classify["responses"] and "bad_region" in classify["responses"]["400"]["description"]
+
 
 async def test_document_shows_the_key_requirement_when_one_is_set(make_client: ApiClientFactory) -> None:
     client = await make_client(API_KEY="k")
