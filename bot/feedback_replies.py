@@ -14,8 +14,9 @@ from feedback import Answer, FeedbackStats, Forgotten
 
 CALLBACK_PREFIX = "fb"
 CALLBACK_DATA = re.compile(
-    rf"^{CALLBACK_PREFIX}:([A-Za-z0-9_-]{{1,32}}):(right|wrong|coral_snake|kingsnake|other_snake|no_snake|not_sure)$"
+    rf"{CALLBACK_PREFIX}:([A-Za-z0-9_-]{{1,32}}):(right|wrong|coral_snake|kingsnake|other_snake|no_snake|not_sure)\Z"
 )
+"""Matched from the start; `\\Z`, not `$`, so that data with a trailing newline is no match."""
 
 
 def _button(text: str, classification_id: str, choice: str) -> InlineKeyboardButton:
@@ -95,7 +96,13 @@ def privacy(translations: NullTranslations) -> str:
             "Never your name, username or phone number: your Telegram id only as a keyed hash, so the "
             "database alone cannot tell who you are."
         ),
-        _("/forget deletes everything of yours at once."),
+        _(
+            "If you tell me where you see snakes (/where, or a location you send), I keep only that "
+            "place's code (such as US-TX), never coordinates. The code and your /language choice are kept "
+            "by the same hashed id until you use /forget. The position in a photo sent as a file is used "
+            "for that photo only and not kept."
+        ),
+        _("/forget deletes everything of yours at once, your place and language too."),
     ]
     return "\n\n".join(lines)
 
@@ -106,13 +113,20 @@ def forgotten_nothing(translations: NullTranslations) -> str:
 
 def forgotten_in_group(translations: NullTranslations) -> str:
     return translations.gettext(
-        "Done: I deleted your answers and photos, if there were any. Nothing of yours is stored now."
+        "Done: I deleted your answers, photos, place and language, if there were any. Nothing of yours is "
+        "stored now."
     )
 
 
 def forgotten(result: Forgotten, translations: NullTranslations) -> str:
-    """/forget: how much was deleted."""
+    """/forget: how much was deleted, and whether a remembered place or language went with it."""
+    choices = translations.gettext("I deleted your remembered place and language too.")
     if result.answers == 0:
+        if result.preferences:
+            return translations.gettext(
+                "I had no answers of yours. I deleted your remembered place and language; nothing of "
+                "yours is stored now."
+            )
         return forgotten_nothing(translations)
     answers = translations.ngettext(
         "I deleted your {count} answer.", "I deleted your {count} answers.", result.answers
@@ -120,7 +134,7 @@ def forgotten(result: Forgotten, translations: NullTranslations) -> str:
     photos = translations.ngettext(
         "{count} photo was deleted with them.", "{count} photos were deleted with them.", result.photos
     ).format(count=result.photos)
-    return f"{answers} {photos}"
+    return f"{answers} {photos} {choices}" if result.preferences else f"{answers} {photos}"
 
 
 def only_for_operators(translations: NullTranslations) -> str:

@@ -33,6 +33,8 @@ from model import Classified
 
 logger = logging.getLogger(__name__)
 Result = TypeVar("Result")
+MIGRATION_RETRY_MAX_SECONDS = 30.0
+"""A database down at start-up is tried again after 1, 2, 4... seconds, at most this far apart."""
 PREFERENCES_TIMEOUT = 0.5
 """Seconds a verdict may wait for the user's remembered place and language before using the defaults."""
 
@@ -50,13 +52,30 @@ class FeedbackService:
         self._slow = False
         self._hanging: asyncio.Future[Preferences] | None = None
         """A preferences read that outlived its deadline and has not finished yet."""
+        self._migrating: asyncio.Task[None] | None = None
 
     async def migrate(self) -> None:
-        """Bring the schema up to date at start-up; a database that is down is logged, not fatal."""
+        """Bring the schema up to date at start-up. A database that is down is not fatal: it is tried
+        again in the background until it comes up (logged when it fails and when it is done), so that
+        the buttons work from then on without a restart."""
+        if not await self._migrated():
+            self._migrating = asyncio.create_task(self._migrate_until_done(), name="feedback-migration")
+
+    async def _migrated(self) -> bool:
         try:
             await self._call("migrating the database", migrate, self.store.engine)
         except FeedbackUnavailable:
-            return
+            return False
+        return True
+
+    async def _migrate_until_done(self) -> None:
+        delay = 1.0
+        while True:
+            await asyncio.sleep(delay)
+            if await self._migrated():
+                logger.info("feedback database migrated")
+                return
+            delay = min(2 * delay, MIGRATION_RETRY_MAX_SECONDS)
 
     async def offer(
         self,
@@ -177,6 +196,8 @@ class FeedbackService:
         return await self._call("counting feedback", self.store.stats)
 
     def close(self) -> None:
+        if self._migrating is not None:
+            self._migrating.cancel()
         self.store.engine.dispose()
 
     def _hash(self, user_id: int | None) -> str | None:

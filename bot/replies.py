@@ -7,11 +7,15 @@ a photo the bot can judge. Every sentence goes through `translations` (see bot/i
 """
 
 from dataclasses import dataclass
+from functools import cache
 from gettext import NullTranslations
 from html import escape
 
+from babel import Locale, UnknownLocaleError
+
 from bot.images import ImageFetchError
 from model import UnreadableImage, Verdict
+from model.places import place_for, range_table
 
 BOT_NAME = "Coral Snake Check"
 BUSY_RETRY_MINUTES = 1
@@ -116,7 +120,8 @@ def help_text(translations: NullTranslations) -> str:
         "<b>Private chat:</b> send a photo, an image file (JPEG, PNG, WebP, HEIC) or a link to an image.\n"
         "<b>Groups:</b> reply <code>/snake</code> to a photo or image link, or send a photo with "
         "<code>/snake</code> (or my @name) as its caption.\n"
-        "<b>Language:</b> /language chooses the language I answer in.\n\n"
+        "<b>Language:</b> /language chooses the language I answer in.\n"
+        "<b>Place:</b> /where tells me where you see snakes: the answer can depend on the place.\n\n"
         "<b>Limits:</b> I only know coral snakes and their banded mimics of the Americas; other snakes "
         "come back as unidentified. A photo can fool me: never handle a snake because of my answer. "
         "After a bite, call emergency services (911).\n\n"
@@ -154,3 +159,25 @@ def image_error(error: ImageFetchError | UnreadableImage, translations: NullTran
     if isinstance(error, ImageFetchError):
         return translations.gettext(error.message).format(**error.values)
     return translations.gettext(str(error))
+
+
+def place_name(code: str, language: str) -> str:
+    """A place code as people read it, in `language`: "Sonora, Mexico" for a state the range table names,
+    the country's name for a state it doesn't ("United States" for `US-TX`), else the code itself."""
+    country = code.split("-", 1)[0]
+    own_row = range_table().get(code)
+    country_row = place_for(country)
+    if own_row is not None and own_row.code != country and country_row is not None:
+        return f"{own_row.name(language)}, {country_row.name(language)}"
+    if country_row is not None:
+        return country_row.name(language)
+    return _territory_names(language).get(country, code)
+
+
+@cache
+def _territory_names(language: str) -> dict[str, str]:
+    """Babel's (CLDR's) country names in `language`: for places beyond the range table, such as `FR`."""
+    try:
+        return dict(Locale.parse(language).territories)
+    except (UnknownLocaleError, ValueError):
+        return {}

@@ -19,16 +19,13 @@ from bot.retry import call_with_retries
 from bot.settings import Settings
 from bot.telegram import handlers
 from bot.telegram.bot_api_client import AiohttpRequest
+from bot.telegram.choices import RememberedChoices, keep_remembered_choices
 from bot.telegram.feedback import feedback_handlers
 from bot.telegram.handlers import SERVICES, Services
-from bot.telegram.language_choice import (
-    CHOICE_PATTERN,
-    LanguageChoices,
-    keep_language_choices,
-    language_commands,
-    offer_languages,
-    remember_language,
-)
+from bot.telegram.language_choice import CHOICE_PATTERN, choose_language, language_commands, offer_languages
+from bot.telegram.place_words import SEEN_DATA, WHERE_DATA, where_commands
+from bot.telegram.places import choose_place, offer_places, take_location
+from bot.telegram.regional import answer_for_place
 
 SNAKE_COMMANDS = ("snake", "identify")
 CONCURRENT_UPDATES = 1024
@@ -121,22 +118,28 @@ def build_application(settings: Settings, services: Services) -> Application:
         builder = builder.get_updates_request(AiohttpRequest(1, BOT_API_TIMEOUT_SECONDS))
     application = builder.build()
     application.bot_data[SERVICES] = services
-    keep_language_choices(application, LanguageChoices())
+    keep_remembered_choices(application, RememberedChoices())
     register_handlers(application)
     return application
 
 
 def register_handlers(application: Application) -> None:
-    """First match wins: commands and buttons, then addressed images, then private messages, then the hint."""
+    """First match wins: commands and buttons (a press nothing else takes is answered and ignored), then
+    addressed images, then private messages (images, locations), then the hint."""
     application.add_handlers(
         [
             CommandHandler(["start", "help"], handlers.show_help),
             *feedback_handlers(),
             CommandHandler(list(SNAKE_COMMANDS), handlers.check_replied_image),
             CommandHandler(language_commands(), offer_languages),
-            CallbackQueryHandler(remember_language, pattern=CHOICE_PATTERN),
+            CallbackQueryHandler(choose_language, pattern=CHOICE_PATTERN),
+            CommandHandler(where_commands(), offer_places),
+            CallbackQueryHandler(choose_place, pattern=WHERE_DATA),
+            CallbackQueryHandler(answer_for_place, pattern=SEEN_DATA),
+            CallbackQueryHandler(handlers.answer_unknown_button),
             MessageHandler(ADDRESSED_IMAGE, handlers.check_own_image),
             MessageHandler(PRIVATE_IMAGE, handlers.check_own_image),
+            MessageHandler(PRIVATE & filters.LOCATION, take_location),
             MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, handlers.hint_not_an_image),
         ]
     )

@@ -17,7 +17,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import feedback_replies as words
 from bot.feedback_service import FeedbackUnavailable
-from bot.telegram.language_choice import translations_of
+from bot.telegram import place_words
+from bot.telegram.choices import chosen_for, remembered
 from bot.telegram.services import SERVICES, Services
 from feedback import AnswerOutcome
 from model import Classified
@@ -35,15 +36,27 @@ def feedback_handlers() -> list[BaseHandler]:
     ]
 
 
-async def feedback_buttons(
-    services: Services, request: Message, classified: Classified, translations: NullTranslations
-) -> InlineKeyboardMarkup | None:
-    """Right / Wrong for a verdict, stored first so any process can take the answer; None without feedback."""
+async def offer_feedback(
+    services: Services, request: Message, classified: Classified, place: str | None = None
+) -> str | None:
+    """Store a verdict (answered for `place`) so any process can take its buttons; returns its
+    classification id, None without feedback."""
     if services.feedback is None:
         return None
     asker = request.from_user.id if request.from_user else None
     version = services.inference.classifier.version
-    classification_id = await services.feedback.offer("telegram", asker, classified, version)
+    return await services.feedback.offer("telegram", asker, classified, version, place=place)
+
+
+async def feedback_buttons(
+    services: Services,
+    request: Message,
+    classified: Classified,
+    translations: NullTranslations,
+    place: str | None = None,
+) -> InlineKeyboardMarkup | None:
+    """Right / Wrong for a verdict, stored first so any process can take the answer; None without feedback."""
+    classification_id = await offer_feedback(services, request, classified, place)
     if classification_id is None:
         return None
     return words.verdict_buttons(classification_id, translations)
@@ -52,8 +65,8 @@ async def feedback_buttons(
 async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A press on Right, Wrong or one of the answers after Wrong."""
     query = update.callback_query
-    translations = translations_of(update, context)
-    classification_id, choice = words.CALLBACK_DATA.match(query.data or "").groups()
+    translations = (await chosen_for(update, context)).translations
+    classification_id, choice = context.matches[0].groups()
     feedback = _services(context).feedback
     if feedback is None:
         await query.answer(words.could_not_save(translations), show_alert=True)
@@ -73,24 +86,25 @@ async def _show_outcome(
     query: CallbackQuery, outcome: AnswerOutcome, classification_id: str, translations: NullTranslations
 ) -> None:
     if outcome is AnswerOutcome.OPEN:  # "Wrong": ask what it was
-        await _edit(
+        await edited(
             query.edit_message_reply_markup(words.correction_buttons(classification_id, translations))
         )
         await query.answer(words.what_was_it(translations))
     elif outcome in (AnswerOutcome.RECORDED, AnswerOutcome.ALREADY_ANSWERED):
         if isinstance(query.message, Message) and query.message.text is not None:
-            thanked = words.with_thanks(query.message.text_html, translations)
-            await _edit(query.edit_message_text(thanked, parse_mode=ParseMode.HTML, reply_markup=None))
+            answered = place_words.without_question(query.message.text_html, translations)
+            thanked = words.with_thanks(answered, translations)
+            await edited(query.edit_message_text(thanked, parse_mode=ParseMode.HTML, reply_markup=None))
         recorded = outcome is AnswerOutcome.RECORDED
         await query.answer(words.thanks(translations) if recorded else words.already_answered(translations))
     elif outcome is AnswerOutcome.NOT_YOURS:
         await query.answer(words.not_yours(translations), show_alert=True)
     else:
-        await _edit(query.edit_message_reply_markup(None))
+        await edited(query.edit_message_reply_markup(None))
         await query.answer(words.unknown_verdict(translations), show_alert=True)
 
 
-async def _edit(edit: Awaitable[object]) -> None:
+async def edited(edit: Awaitable[object]) -> None:
     """Edit the message; a second press finds it edited already ("message is not modified")."""
     with suppress(BadRequest):
         await edit
@@ -98,14 +112,17 @@ async def _edit(edit: Awaitable[object]) -> None:
 
 async def show_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/privacy: what is kept and why."""
-    await update.effective_message.reply_html(words.privacy(translations_of(update, context)), do_quote=False)
+    translations = (await chosen_for(update, context)).translations
+    await update.effective_message.reply_html(words.privacy(translations), do_quote=False)
 
 
 async def forget_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/forget: delete everything of this user, and say how much."""
-    translations = translations_of(update, context)
+    """/forget: delete everything of this user (their remembered place and language too), and say how much."""
+    translations = (await chosen_for(update, context)).translations
     message = update.effective_message
     feedback = _services(context).feedback
+    if update.effective_user is not None:
+        remembered(context).forget(update.effective_user.id)
     if feedback is None or update.effective_user is None:
         await message.reply_text(words.forgotten_nothing(translations), do_quote=True)
         return
@@ -122,7 +139,7 @@ async def forget_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stats, for the operators' chats only: feedback counts and agreement by verdict."""
-    translations = translations_of(update, context)
+    translations = (await chosen_for(update, context)).translations
     message = update.effective_message
     services = _services(context)
     if services.feedback is None or update.effective_chat.id not in services.admin_chat_ids:

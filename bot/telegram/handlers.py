@@ -5,23 +5,26 @@ In groups the bot keeps Telegram's default privacy mode and speaks only when ask
 the bot's @name. In a private chat every photo, image file and image link is checked.
 """
 
+import asyncio
 import logging
 import traceback
 from collections.abc import Sequence
 from gettext import NullTranslations
 from html import escape
 
-from telegram import Message, MessageEntity, PhotoSize, Update
+from telegram import InlineKeyboardMarkup, Message, MessageEntity, PhotoSize, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.images import ImageFetcher, ImageFetchError, download_telegram_file, first_link
 from bot.inference import Overloaded
-from bot.replies import busy, failed, help_text, image_error, not_an_image, nothing_to_check, reply_for
+from bot.places import place_of_photo
+from bot.replies import busy, failed, help_text, image_error, not_an_image, nothing_to_check
 from bot.telegram.album_replies import album_reply, seen_alone_note
 from bot.telegram.albums import Outcome
+from bot.telegram.choices import Chosen, chosen_for, chosen_in_memory
 from bot.telegram.feedback import feedback_buttons
-from bot.telegram.language_choice import translations_of
+from bot.telegram.regional import AnsweredPlace, album_place_words, verdict_message
 from bot.telegram.services import SERVICES, Services
 from model import Classified, UnreadableImage, Verdict
 from model.albums import combine
@@ -38,7 +41,8 @@ class NoImage(Exception):
 
 async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start and /help: what the bot does, how to use it in a group, and its limits."""
-    await update.effective_message.reply_html(help_text(translations_of(update, context)), do_quote=False)
+    translations = (await chosen_for(update, context)).translations
+    await update.effective_message.reply_html(help_text(translations), do_quote=False)
 
 
 async def check_own_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -48,69 +52,86 @@ async def check_own_image(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     bot only the captioned photo of an album, and the answer says so.
     """
     message = update.effective_message
-    translations = translations_of(update, context)
+    # Read while an album's photo joins its album: with no wait before joining, the photos open it in the
+    # order they came.
+    chosen = asyncio.ensure_future(chosen_for(update, context))
     if message.media_group_id is None:
-        await answer_with_verdict(message, message, context, translations)
+        await answer_with_verdict(message, message, context, await chosen)
     elif message.chat.type == ChatType.PRIVATE:
-        await answer_album(message, context, translations)
+        await answer_album(message, context, chosen)
     else:
-        note = seen_alone_note(translations)
-        await answer_with_verdict(message, message, context, translations, note=note)
+        note = seen_alone_note((await chosen).translations)
+        await answer_with_verdict(message, message, context, await chosen, note=note)
 
 
 async def check_replied_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/snake or /identify: check the link given with it, or the photo or link it replies to."""
     message = update.effective_message
-    translations = translations_of(update, context)
+    chosen = await chosen_for(update, context)
     target = message if first_link(_links(message)) else message.reply_to_message
     if target is None or not carries_image(target):
-        await message.reply_text(nothing_to_check(translations), do_quote=True)
+        await message.reply_text(nothing_to_check(chosen.translations), do_quote=True)
         return
-    await answer_with_verdict(message, target, context, translations)
+    await answer_with_verdict(message, target, context, chosen)
 
 
 async def hint_not_an_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Anything else in a private chat (a PDF, a voice message, a sticker): one short hint."""
-    await update.effective_message.reply_text(not_an_image(translations_of(update, context)), do_quote=True)
+    translations = (await chosen_for(update, context)).translations
+    await update.effective_message.reply_text(not_an_image(translations), do_quote=True)
 
 
 async def answer_with_verdict(
     request: Message,
     source: Message,
     context: ContextTypes.DEFAULT_TYPE,
-    translations: NullTranslations,
+    chosen: Chosen,
     note: str = "",
 ) -> None:
     """Classify the image in `source` and answer `request` with the verdict or a clear reason why not.
 
-    A verdict comes with the Right / Wrong feedback buttons (bot/telegram/feedback.py).
+    A verdict comes with the Right / Wrong feedback buttons (bot/telegram/feedback.py), and says the
+    place it answers for or asks where the snake was seen (bot/telegram/regional.py).
     """
     services: Services = context.bot_data[SERVICES]
     async with services.typing.while_slow(request):
-        photo = await fetch_image(source, context, translations)
-        outcome = photo if isinstance(photo, str) else await classify_image(photo, context, translations)
-        buttons = None
-        if isinstance(outcome, Classified):
-            text = reply_for(outcome.verdict, translations).as_html()
-            buttons = await feedback_buttons(services, request, outcome, translations)
+        photo = await fetch_image(source, context, chosen.translations)
+        if isinstance(photo, str):
+            text, buttons = escape(photo, quote=False), None
         else:
-            text = escape(outcome, quote=False)
+            text, buttons = await answer_photo(request, source, photo, context, chosen)
     await request.reply_html(f"{text}\n\n{note}" if note else text, do_quote=True, reply_markup=buttons)
 
 
+async def answer_photo(
+    request: Message, source: Message, photo: bytes, context: ContextTypes.DEFAULT_TYPE, chosen: Chosen
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The verdict on `photo` for where it was seen, with its buttons (HTML); or why there is none."""
+    place = await place_seen(source, photo, chosen)
+    outcome = await classify_image(photo, place.code, context, chosen.translations)
+    if isinstance(outcome, str):
+        return escape(outcome, quote=False), None
+    return await verdict_message(context.bot_data[SERVICES], request, outcome, place, chosen)
+
+
 async def answer_album(
-    message: Message, context: ContextTypes.DEFAULT_TYPE, translations: NullTranslations
+    message: Message, context: ContextTypes.DEFAULT_TYPE, choosing: asyncio.Future[Chosen]
 ) -> None:
     """One reply for all the photos of an album, from the handler of the photo that opened it.
 
     The feedback buttons under it store the combined verdict with the opening photo (a view of the animal).
+    The album is answered for the person's place (its photos' own positions are not used: one album, one
+    place). `choosing` is still being read when the photo joins the album.
     """
     services: Services = context.bot_data[SERVICES]
     classified_here: list[Classified] = []  # this handler's own photo, once classified
 
     async def check_own_photo(source: Message) -> Outcome:
-        photo = await fetch_image(source, context, translations)
-        outcome = photo if isinstance(photo, str) else await classify_image(photo, context, translations)
+        chosen = await choosing
+        photo = await fetch_image(source, context, chosen.translations)
+        if isinstance(photo, str):
+            return photo
+        outcome = await classify_image(photo, chosen.place, context, chosen.translations)
         if isinstance(outcome, str):
             return outcome
         classified_here.append(outcome)
@@ -120,13 +141,18 @@ async def answer_album(
         outcomes = await services.albums.gather(message, check_own_photo)
     if not outcomes:
         return  # another photo's handler answers the album
+    chosen = await choosing
+    translations, place = chosen.translations, chosen.place
     verdicts = [outcome for outcome in outcomes if isinstance(outcome, Verdict)]
-    album = combine(verdicts, services.inference.classifier.policy.strict) if verdicts else None
-    buttons = None
+    policy = services.inference.classifier.policy
+    album = combine(verdicts, policy.for_place(place)) if verdicts else None
+    buttons, text = None, album_reply(outcomes, album, translations)
+    if album is not None:
+        text += album_place_words(place, policy.place_matters(album.combined), chosen)
     if album is not None and classified_here:
         combined = Classified(album.combined, classified_here[0].picture)
-        buttons = await feedback_buttons(services, message, combined, translations)
-    await message.reply_html(album_reply(outcomes, album, translations), do_quote=True, reply_markup=buttons)
+        buttons = await feedback_buttons(services, message, combined, translations, place)
+    await message.reply_html(text, do_quote=True, reply_markup=buttons)
 
 
 async def fetch_image(
@@ -142,13 +168,24 @@ async def fetch_image(
         return not_an_image(translations)
 
 
+async def place_seen(source: Message, photo: bytes, chosen: Chosen) -> AnsweredPlace:
+    """Where the snake was seen: the GPS position in an image sent as a file (for that photo only), else
+    the person's remembered place, else none. Telegram strips the position from photos it compresses."""
+    if is_image_document(source):
+        own = await asyncio.to_thread(place_of_photo, photo)
+        if own is not None:
+            return AnsweredPlace(own, from_photo=True)
+    return AnsweredPlace(chosen.place)
+
+
 async def classify_image(
-    photo: bytes, context: ContextTypes.DEFAULT_TYPE, translations: NullTranslations
+    photo: bytes, place: str | None, context: ContextTypes.DEFAULT_TYPE, translations: NullTranslations
 ) -> Classified | str:
-    """The verdict on `photo` (with the photo as decoded), or the reason (plain text) why there is none."""
+    """The verdict on `photo` for a snake seen at `place` (with the photo as decoded), or the reason
+    (plain text) why there is none."""
     services: Services = context.bot_data[SERVICES]
     try:
-        return await services.inference.classify(photo)
+        return await services.inference.classify(photo, place)
     except UnreadableImage as error:
         return image_error(error, translations)
     except Overloaded:
@@ -199,6 +236,12 @@ def _links(message: Message) -> dict[MessageEntity, str]:
     return {**message.parse_entities(LINK_ENTITIES), **message.parse_caption_entities(LINK_ENTITIES)}
 
 
+async def answer_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A press whose data no handler takes (an old version's button, or forged data): answered all the
+    same, so the person's app stops showing it as pending; nothing else happens."""
+    await update.callback_query.answer()
+
+
 async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log an unexpected failure once, with the update id, and tell the user something went wrong.
 
@@ -210,4 +253,5 @@ async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
     details = "".join(traceback.format_exception(error)) if error is not None else "no exception"
     logger.error("update %s failed: %s", update_id, details.replace(context.bot.token, "<token>").rstrip())
     if isinstance(update, Update) and update.effective_message is not None:
-        await update.effective_message.reply_text(failed(translations_of(update, context)), do_quote=True)
+        translations = chosen_in_memory(update, context).translations
+        await update.effective_message.reply_text(failed(translations), do_quote=True)

@@ -1,32 +1,22 @@
 """Which language each person gets on Telegram: their own choice (/language), else their app's language.
 
-The language is chosen here, once per update, and the handlers pass the matching `translations` down
-to whatever writes words. In a group the reply is in the language of the person who asked.
+The language is chosen once per update (bot/telegram/choices.py, which also keeps the choice in the
+database) and the handlers pass the matching `translations` down to whatever writes words. In a group
+the reply is in the language of the person who asked.
 """
 
+import re
 from gettext import NullTranslations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, ContextTypes
+from telegram.ext import ContextTypes
 
-from bot.i18n import LANGUAGES, language_of_code, own_name, translations_for
+from bot.i18n import LANGUAGES, own_name, translations_for
+from bot.telegram.choices import chosen_for, remember_language
 
-LANGUAGE_CHOICES = "language_choices"
 CHOICE_PREFIX = "language:"
-CHOICE_PATTERN = rf"^{CHOICE_PREFIX}({'|'.join(LANGUAGES)})$"
-
-
-class LanguageChoices:
-    """Each user's chosen language, kept for the life of the process (a database may keep it later)."""
-
-    def __init__(self) -> None:
-        self._by_user: dict[int, str] = {}
-
-    def get(self, user_id: int) -> str | None:
-        return self._by_user.get(user_id)
-
-    def set(self, user_id: int, language: str) -> None:
-        self._by_user[user_id] = language
+CHOICE_PATTERN = re.compile(rf"{CHOICE_PREFIX}({'|'.join(LANGUAGES)})\Z")
+"""Anchored at both ends (`\\Z`, not `$`, which would let a trailing newline through)."""
 
 
 def language_command(translations: NullTranslations) -> str:
@@ -40,26 +30,9 @@ def language_commands() -> list[str]:
     return sorted({language_command(translations_for(language)) for language in LANGUAGES})
 
 
-def keep_language_choices(application: Application, choices: LanguageChoices) -> None:
-    application.bot_data[LANGUAGE_CHOICES] = choices
-
-
-def language_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """The language to answer `update` in: the sender's choice, else their Telegram app's language."""
-    user = update.effective_user
-    if user is None:
-        return language_of_code(None)
-    chosen = context.bot_data[LANGUAGE_CHOICES].get(user.id)
-    return chosen or language_of_code(user.language_code)
-
-
-def translations_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> NullTranslations:
-    return translations_for(language_of(update, context))
-
-
 async def offer_languages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/language or /idioma: one button per language, each named in its own language."""
-    translations = translations_of(update, context)
+    translations = (await chosen_for(update, context)).translations
     buttons = [
         InlineKeyboardButton(own_name(language), callback_data=f"{CHOICE_PREFIX}{language}")
         for language in LANGUAGES
@@ -71,11 +44,11 @@ async def offer_languages(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     )
 
 
-async def remember_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A language button: remember it for whoever pressed it, and confirm in that language."""
     query = update.callback_query
-    language = query.data.removeprefix(CHOICE_PREFIX)
-    context.bot_data[LANGUAGE_CHOICES].set(query.from_user.id, language)
+    language = context.matches[0].group(1)
+    await remember_language(context, query.from_user.id, language)
     confirmation = translations_for(language).gettext("Done: I'll answer you in English.")
     await query.answer()
     await query.edit_message_text(confirmation)

@@ -10,6 +10,7 @@ from telegram import Bot, BotCommand
 
 from bot.i18n import ENGLISH, LANGUAGES, translations_for
 from bot.telegram.language_choice import language_command
+from bot.telegram.place_words import where_command
 
 
 async def describe_bot(bot: Bot) -> None:
@@ -27,6 +28,7 @@ def commands(translations: NullTranslations) -> list[BotCommand]:
         BotCommand("help", translations.gettext("What this bot does and how to use it")),
         BotCommand("snake", translations.gettext("Check the photo or image link this replies to")),
         BotCommand(language_command(translations), translations.gettext("Choose the language I answer in")),
+        BotCommand(where_command(translations), translations.gettext("Say where you see snakes")),
     ]
 
 

@@ -17,6 +17,7 @@ from bot.i18n import (
     translations_for,
 )
 from bot.telegram.language_choice import language_command
+from bot.telegram.place_words import where_command
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = [language for language in LANGUAGES if language != ENGLISH]
@@ -75,6 +76,11 @@ def test_plural_forms_are_declared(language: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_language_command_is_a_valid_telegram_command(language: str) -> None:
     assert re.fullmatch(r"[a-z0-9_]{1,32}", language_command(translations_for(language)))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_where_command_is_a_valid_telegram_command(language: str) -> None:
+    assert re.fullmatch(r"[a-z0-9_]{1,32}", where_command(translations_for(language)))
 
 
 @pytest.mark.parametrize(

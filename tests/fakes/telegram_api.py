@@ -3,8 +3,9 @@
 It speaks the few methods the bot uses (getMe, getUpdates, setWebhook, deleteWebhook, sendMessage,
 sendChatAction, getFile and file downloads, editMessageText, editMessageReplyMarkup,
 answerCallbackQuery, setMyCommands, setMyDescription, setMyShortDescription) with the request and
-response shapes of the real API, and records what the bot sent so tests can read the replies, press their
-inline buttons and read the bot's answers to presses. Faults can be asked for: 429s, stalled calls, calls
+response shapes of the real API, and records what the bot sent so tests can read the replies and their
+keyboards, press their inline buttons and read the bot's answers to presses; users can send photos, files,
+commands and locations. Faults can be asked for: 429s, stalled calls, calls
 dropped as if Telegram were out of reach.
 """
 
@@ -61,9 +62,14 @@ class SentMessage:
             "from": BOT_USER,
             "text": self.visible_text,
         }
-        if self.reply_markup:
-            message["reply_markup"] = self.reply_markup
+        if self.reply_markup and "inline_keyboard" in self.reply_markup:
+            message["reply_markup"] = self.reply_markup  # the Bot API shows a message's inline keyboard only
         return message
+
+    @property
+    def keyboard(self) -> list[dict[str, Any]]:
+        """The reply keyboard's buttons (under the typing field), as the bot sent them; [] when none."""
+        return [button for row in (self.reply_markup or {}).get("keyboard", []) for button in row]
 
     @property
     def visible_text(self) -> str:
@@ -196,13 +202,20 @@ class FakeTelegram:
         }
         return self.message(chat, document=document, **content)
 
+    def location_message(
+        self, chat: dict[str, Any], latitude: float, longitude: float, **content: Any
+    ) -> dict[str, Any]:
+        """A location a user shares (the paper clip's Location, or a button that asks for it)."""
+        return self.message(chat, location={"latitude": latitude, "longitude": longitude}, **content)
+
     def update_for(self, message: dict[str, Any]) -> dict[str, Any]:
         return {"update_id": next(self._update_ids), "message": message}
 
     def button_press(
-        self, sent: SentMessage, button_text: str, user: dict[str, Any] = FIELD_USER
+        self, sent: SentMessage, button_text: str, user: dict[str, Any] = FIELD_USER, data: str | None = None
     ) -> dict[str, Any]:
-        """An update: `user` presses the inline button labelled `button_text` under a message the bot sent."""
+        """An update: `user` presses the inline button labelled `button_text` under a message the bot sent
+        (with `data` instead of the button's callback data, to play a client that sends other data)."""
         return {
             "update_id": next(self._update_ids),
             "callback_query": {
@@ -210,7 +223,7 @@ class FakeTelegram:
                 "from": user,
                 "message": sent.as_message(),
                 "chat_instance": f"instance-{sent.chat_id}",
-                "data": sent.buttons[button_text],
+                "data": sent.buttons[button_text] if data is None else data,
             },
         }
 
@@ -323,6 +336,13 @@ class FakeTelegram:
         """Wait for the bot to edit its message `message_id`; the latest edit."""
         return await self._wait_for(
             lambda: next((edit for edit in self.edits[::-1] if edit.message_id == message_id), None), timeout
+        )
+
+    async def edit_after(self, message_id: int, already: int, timeout: float = 30) -> SentMessage:
+        """Wait for an edit of message `message_id` among those after the first `already` edits."""
+        return await self._wait_for(
+            lambda: next((edit for edit in self.edits[already:] if edit.message_id == message_id), None),
+            timeout,
         )
 
     async def _record(self, messages: list[SentMessage], sent: SentMessage) -> None:

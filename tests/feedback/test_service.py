@@ -14,6 +14,7 @@ from bot.feedback_service import FeedbackService, FeedbackUnavailable
 from bot.metrics import Metrics
 from feedback import FeedbackStore, Preferences, StoredVerdict, migrate, open_engine, user_hash
 from model import Classified, Verdict
+from tests.postgres import postgres_server, server_binaries
 from tests.tiny_model import draw_photo
 
 SECRET = "secret"
@@ -161,3 +162,31 @@ async def test_a_failing_store_means_the_defaults(sqlite_url: str, caplog: pytes
     assert await service.preferences(555) == Preferences()
     assert "could not read a user's preferences" in caplog.text
     service.close()
+
+
+@pytest.mark.skipif(
+    server_binaries() is None, reason="PostgreSQL server binaries (Debian: postgresql) missing"
+)
+async def test_a_database_down_at_start_up_is_migrated_once_it_comes_up(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr("bot.feedback_service.MIGRATION_RETRY_MAX_SECONDS", 1.0)
+    with postgres_server(server_binaries()) as server:
+        url = server.create_database("feedback")
+        server.stop()
+        service = service_for(FeedbackStore(open_engine(url)))
+        with caplog.at_level(logging.INFO, logger="bot.feedback_service"):
+            await service.migrate()  # returns at once: the bot answers photos meanwhile
+            with pytest.raises(FeedbackUnavailable):
+                await service.remember_place(555, "US")
+            server.start()
+            for _ in range(60):
+                if service._migrating is not None and service._migrating.done():
+                    break
+                await asyncio.sleep(0.5)
+            await service.remember_place(555, "US")  # no restart needed
+            assert (await service.preferences(555)).place == "US"
+        service.close()
+    lines = [record.getMessage() for record in caplog.records]
+    assert sum("unavailable while migrating" in line for line in lines) == 1
+    assert lines.count("feedback database migrated") == 1

@@ -156,7 +156,7 @@ async def test_forget_in_a_group_deletes_without_telling_the_group_how_much(bot:
     await bot.press(answered, "Right")
     assert len(rows(bot)) == 1
     reply = await bot.ask(bot.telegram.command_message(GROUP_CHAT, "/forget"))
-    assert reply.startswith("Done: I deleted your answers and photos, if there were any.")
+    assert reply.startswith("Done: I deleted your answers, photos, place and language, if there were any.")
     assert rows(bot) == []
 
 

@@ -106,7 +106,9 @@ async def test_commands_and_descriptions_are_registered_in_both_languages(webhoo
     profile = webhook_bot.telegram.profile
     english = {entry["command"]: entry["description"] for entry in profile["setMyCommands", ""]}
     spanish = {entry["command"]: entry["description"] for entry in profile["setMyCommands", "es"]}
-    assert set(english) == {"help", "snake", "language"} and set(spanish) == {"help", "snake", "idioma"}
+    assert set(english) == {"help", "snake", "language", "where"}
+    assert set(spanish) == {"help", "snake", "idioma", "donde"}
+    assert english["where"] == "Say where you see snakes" and spanish["donde"] == "Di dónde ves serpientes"
     assert spanish["snake"] != english["snake"]
     assert "venomous coral snake" in profile["setMyDescription", ""]
     assert "coralillo venenoso" in profile["setMyDescription", "es"]
