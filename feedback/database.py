@@ -43,4 +43,13 @@ def _sqlite_pragmas(connection: Any, record: Any) -> None:
     # In WAL mode NORMAL never corrupts the database; a power cut may lose the last commits.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
     cursor.close()
+
+
+def checkpoint(engine: Engine) -> None:
+    """Copy SQLite's write-ahead log into the database file and empty it: after a deletion, the deleted
+    rows must not stay readable in the `-wal` file while the bot runs. Nothing to do on PostgreSQL."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

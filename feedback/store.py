@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from feedback.answers import Answer
+from feedback.database import checkpoint
 from feedback.photos import small_copy
 from feedback.schema import Classification, Preference
 
@@ -253,6 +254,7 @@ class FeedbackStore:
             preferences = session.execute(
                 delete(Preference).where(Preference.user_hash == user_hash)
             ).rowcount
+        checkpoint(self.engine)
         return Forgotten(answers=answers or 0, photos=photos or 0, preferences=preferences or 0)
 
     def stats(self) -> FeedbackStats:

@@ -2,6 +2,7 @@
 
 import io
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from PIL import Image
@@ -259,3 +260,23 @@ def test_reanswering_changes_the_label_and_place(store: FeedbackStore) -> None:
     store.record_answer("c1", "right", ALICE)
     [answered] = store.answered_photos()
     assert answered.label == "kingsnake"  # the answer is to the verdict last shown
+
+
+def test_forgotten_photos_leave_no_readable_copy_in_the_sqlite_files(tmp_path: Path, clock: Clock) -> None:
+    database = tmp_path / "feedback.sqlite3"
+    engine = open_engine(f"sqlite:///{database}")
+    migrate(engine)
+    store = FeedbackStore(engine, clock=clock)
+    save_answered(store, "mine", "kingsnake", seed=5)
+    save(store, "kept", user=BOB, seed=6)  # someone else's row stays, and so does the file
+    store.record_answer("kept", "right", BOB)
+    with engine.connect() as connection:
+        photos = dict(connection.execute(text("SELECT id, photo FROM classifications")).all())
+    store.forget(ALICE)
+    files = [path for path in tmp_path.iterdir() if path.name.startswith("feedback.sqlite3")]
+    still_there = b"".join(path.read_bytes() for path in files)
+    mine = photos["mine"]
+    pieces = [mine[start : start + 64] for start in range(0, len(mine) - 64, 64)]
+    own = [piece for piece in pieces if piece not in photos["kept"]]  # not the JPEG headers both share
+    assert len(own) > 10 and not [piece for piece in own if piece in still_there]
+    engine.dispose()
