@@ -100,8 +100,16 @@ async def _show_outcome(
     elif outcome is AnswerOutcome.NOT_YOURS:
         await query.answer(words.not_yours(translations), show_alert=True)
     else:
-        await edited(query.edit_message_reply_markup(None))
+        if on_its_keyboard(query):  # a forged press must not take a live verdict's buttons away
+            await edited(query.edit_message_reply_markup(None))
         await query.answer(words.unknown_verdict(translations), show_alert=True)
+
+
+def on_its_keyboard(query: CallbackQuery) -> bool:
+    """Whether the pressed data is one of the message's own buttons (else the update was forged)."""
+    markup = query.message.reply_markup if isinstance(query.message, Message) else None
+    buttons = markup.inline_keyboard if markup is not None else ()
+    return any(button.callback_data == query.data for row in buttons for button in row)
 
 
 async def edited(edit: Awaitable[object]) -> None:

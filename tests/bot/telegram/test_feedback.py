@@ -132,6 +132,17 @@ async def test_a_button_of_an_unknown_verdict_says_so(bot: RunningBot) -> None:
     assert answer["show_alert"] is True and "too old or unknown" in answer["text"]
 
 
+async def test_a_forged_press_leaves_a_live_verdicts_buttons_alone(bot: RunningBot) -> None:
+    verdict = await verdict_for(bot)
+    for forged in ("fb:gone-long-ago:right", "fb:" + "x" * 16 + ":right", "nothing we send"):
+        update = bot.telegram.button_press(verdict, "Right", data=forged)
+        await bot.deliver(update)
+        answer = await bot.telegram.callback_answer(update["callback_query"]["id"])  # no spinning button
+        assert forged.startswith("nothing") or "too old or unknown" in answer["text"]
+    assert list(verdict.buttons) == ["Right", "Wrong"]  # the real buttons are still there
+    assert (await bot.press(verdict, "Right"))["text"].startswith("Thank you")
+
+
 async def test_forget_deletes_everything_of_the_user(bot: RunningBot) -> None:
     answered = await verdict_for(bot)
     await bot.press(answered, "Right")
