@@ -9,6 +9,7 @@ database means the defaults, never a later verdict.
 
 import asyncio
 import logging
+import re
 import secrets
 from collections.abc import Callable
 from typing import TypeVar
@@ -37,6 +38,15 @@ MIGRATION_RETRY_MAX_SECONDS = 30.0
 """A database down at start-up is tried again after 1, 2, 4... seconds, at most this far apart."""
 PREFERENCES_TIMEOUT = 0.5
 """Seconds a verdict may wait for the user's remembered place and language before using the defaults."""
+
+
+CLASSIFICATION_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+"""What `offer` hands out (16 URL-safe characters) and the column holds: anything else is never looked up,
+so a NUL byte, a newline or a megabyte from a forged press or request never reaches a query or a log line."""
+
+
+def is_classification_id(text: str) -> bool:
+    return CLASSIFICATION_ID.fullmatch(text) is not None
 
 
 class FeedbackUnavailable(RuntimeError):
@@ -117,6 +127,8 @@ class FeedbackService:
         return classification_id
 
     async def check(self, classification_id: str, user_id: int | None) -> AnswerOutcome:
+        if not is_classification_id(classification_id):
+            return AnswerOutcome.UNKNOWN
         return await self._call(
             f"checking classification {classification_id}",
             self.store.check,
@@ -125,6 +137,8 @@ class FeedbackService:
         )
 
     async def answer(self, classification_id: str, answer: Answer, user_id: int | None) -> AnswerOutcome:
+        if not is_classification_id(classification_id):
+            return AnswerOutcome.UNKNOWN
         result = await self._call(
             f"saving the answer to classification {classification_id}",
             self.store.record_answer,
@@ -138,11 +152,15 @@ class FeedbackService:
 
     async def stored_verdict(self, classification_id: str) -> StoredVerdict | None:
         """The stored scores behind a verdict, to answer it again for a place; None when unknown or old."""
+        if not is_classification_id(classification_id):
+            return None
         return await self._call(
             f"reading classification {classification_id}", self.store.stored_verdict, classification_id
         )
 
     async def reanswer(self, classification_id: str, label: str, place: str | None) -> bool:
+        if not is_classification_id(classification_id):
+            return False
         return await self._call(
             f"re-answering classification {classification_id}",
             self.store.reanswer,

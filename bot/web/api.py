@@ -115,7 +115,9 @@ async def api_errors_as_json(request: web.Request, handler: Handler) -> web.Stre
     except BadPlace as error:
         return ApiError(400, error.code, error.message).response()
     except web.HTTPRequestEntityTooLarge:
-        return _too_large(_translations(request)).response()
+        if request.path == CLASSIFY_PATH:
+            return _too_large(_translations(request)).response()
+        return ApiError(413, "too_large", "The request body is too large.").response()
 
 
 async def classify(request: web.Request) -> web.Response:
@@ -270,7 +272,7 @@ async def _chunks_of(part: BodyPartReader) -> AsyncIterator[bytes]:
 async def _linked_image(request: web.Request, translations: NullTranslations) -> tuple[bytes, Asked]:
     try:
         payload = await request.json()
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # nested past Python's depth: not a body we read
         raise ApiError(400, "bad_json", "The body is not valid JSON.") from error
     link, asked = _link_request(payload)
     try:

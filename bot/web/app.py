@@ -87,8 +87,8 @@ async def receive_update(request: web.Request) -> web.Response:
         if not isinstance(body, dict) or not isinstance(body.get("update_id"), int):
             raise ValueError("not an object with an integer update_id")
         update = Update.de_json(body, application.bot)
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
-        logger.warning("rejected a malformed webhook update: %s", error)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
+        logger.warning("rejected a malformed webhook update: %s", type(error).__name__)
         return web.json_response({"error": "malformed update"}, status=400)
     await application.update_queue.put(update)
     return web.json_response({"ok": True})

@@ -38,7 +38,7 @@ async def record_feedback(request: web.Request) -> web.Response:
 async def _feedback_request(request: web.Request) -> FeedbackRequest:
     try:
         payload = await request.json()
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # nested past Python's depth: not a body we read
         raise ApiError(400, "bad_json", "The body is not valid JSON.") from error
     try:
         return FeedbackRequest.model_validate(payload)

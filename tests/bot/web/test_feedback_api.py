@@ -1,7 +1,9 @@
 """POST /api/v1/feedback: the web page's Right / Wrong for a classify answer, stored like the bot's."""
 
+import logging
 from pathlib import Path
 
+import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import text
 
@@ -59,3 +61,31 @@ async def test_with_the_database_down_classify_works_and_feedback_says_try_later
     classification_id = await classified(client)
     response = await client.post(FEEDBACK, json={"classification_id": classification_id, "answer": "right"})
     assert response.status == 503 and "try later" in (await response.json())["error"]["message"]
+
+
+async def test_hostile_ids_never_reach_the_database_or_the_log(
+    make_client: ApiClientFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A database that is down would answer 503 to any id that reached it: these must be 404 before that.
+    client = await make_client(DATABASE_URL=f"postgresql://nobody@127.0.0.1:{free_port()}/feedback")
+    caplog.clear()  # the start-up's failed migration is logged: the database is down
+    with caplog.at_level(logging.INFO):
+        for hostile in ("abc\x00def", "abc\nERROR forged log line", "../../etc", "x y"):
+            body = {"classification_id": hostile, "answer": "right"}
+            assert (await client.post(FEEDBACK, json=body)).status == 404, hostile
+    assert "forged log line" not in caplog.text and "unavailable" not in caplog.text
+
+
+async def test_json_nested_past_any_depth_is_a_bad_body_not_a_crash(client: TestClient) -> None:
+    nested = "[" * 100_000 + "]" * 100_000
+    for path in (FEEDBACK, CLASSIFY):
+        response = await client.post(path, data=nested, headers={"Content-Type": "application/json"})
+        assert response.status == 400 and (await response.json())["error"]["code"] == "bad_json"
+
+
+async def test_a_feedback_body_too_large_says_so_without_speaking_of_images(client: TestClient) -> None:
+    body = '{"classification_id": "' + "x" * 2_000_000 + '", "answer": "right"}'
+    response = await client.post(FEEDBACK, data=body, headers={"Content-Type": "application/json"})
+    assert response.status == 413
+    error = (await response.json())["error"]
+    assert error == {"code": "too_large", "message": "The request body is too large."}
