@@ -1,6 +1,7 @@
 """Load benchmark: the bot as a separate process against the fake Bot API server, in polling mode.
 
     python bench/load.py [--model PATH] [--data-dir ../shared/data/snakes] [--photos 200] [--save FILE]
+        [--designs ...] [--scenarios ...] [--silent-database]
 
 Scenarios: (a) a spike, 200 photos from 50 chats at once; (b) a steady stream, 200 photos from 50 chats
 at 30 a second; (c) 50 albums of 4 photos from 50 chats at once (our bot answers each album once; the
@@ -17,6 +18,9 @@ Designs:
 - ours: `python -m bot` as shipped (Telegram's 30 messages a second overall, INFERENCE_QUEUE_SIZE=256);
 - ours, limit lifted: the same with the overall message limit raised, to show what the pipeline does;
 - naive: `learn.predict` inside the async handler (bench/naive_bot.py), the design most fastai bots use.
+
+`--silent-database` points the bot at a feedback database that accepts connections and never answers
+(`--designs ours --scenarios spike --photos 30`: are 30 photos at once still answered within 2 s?).
 
 Results vary with what else runs on the machine; say what did when quoting them.
 """
@@ -178,12 +182,16 @@ def rss_mb(pid: int, field_name: str = "VmRSS") -> float:
     return 0.0
 
 
-async def start_bot(design: str, fake: TimedTelegram, base: str, model: Path, log: Path, data: Path):
-    """The bot process, with an empty data folder of its own (the feedback database starts empty)."""
+async def start_bot(
+    design: str, fake: TimedTelegram, base: str, model: Path, log: Path, data: Path, database: str | None
+):
+    """The bot process, with an empty data folder of its own (the feedback database starts empty), or
+    `database` as its DATABASE_URL."""
     script, extra = DESIGNS[design]
     environment = {
         "DATA_DIR": str(data),
         **os.environ,
+        **({"DATABASE_URL": database} if database else {}),
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": f"{base}/bot",
         "TELEGRAM_FILE_BASE_URL": f"{base}/file/bot",
@@ -204,6 +212,11 @@ async def start_bot(design: str, fake: TimedTelegram, base: str, model: Path, lo
         )
 
 
+async def silent_database() -> asyncio.Server:
+    """A server that takes connections and says nothing: a database whose host is up and which hangs."""
+    return await asyncio.start_server(lambda reader, writer: None, "127.0.0.1", 0)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -211,7 +224,13 @@ def free_port() -> int:
 
 
 async def one_run(
-    design: str, scenario: str, ladders: list[Ladder], total: int, model: Path, log: Path
+    design: str,
+    scenario: str,
+    ladders: list[Ladder],
+    total: int,
+    model: Path,
+    log: Path,
+    database: str | None = None,
 ) -> Run:
     fake = TimedTelegram(token=TOKEN)
     runner = web.AppRunner(fake.web_app(), access_log=None)
@@ -225,7 +244,7 @@ async def one_run(
     data = Path(tempfile.mkdtemp(prefix="bench-data-"))
     try:
         started = time.perf_counter()
-        process = await start_bot(design, fake, f"http://127.0.0.1:{port}", model, log, data)
+        process = await start_bot(design, fake, f"http://127.0.0.1:{port}", model, log, data, database)
         first = await fake.send_photo(1, ladders[0])
         await fake.replies_to(first, timeout=REPLY_TIME_LIMIT)
         run.startup_s = time.perf_counter() - started
@@ -383,11 +402,16 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
     twelve_mp = jpeg(images[0].resize((4000, 3000), Image.Resampling.LANCZOS), quality=90)
     log = Path(tempfile.mkdtemp(prefix="bench-logs-")) / "bots.log"
     runs = []
-    for scenario in args.scenarios:
-        for design in args.designs:
-            run = await one_run(design, scenario, ladders, args.photos, model, log)
-            print(json.dumps(run.__dict__), flush=True)
-            runs.append(run)
+    async with await silent_database() as silent:
+        database = None
+        if args.silent_database:
+            database = f"postgresql://bench@127.0.0.1:{silent.sockets[0].getsockname()[1]}/feedback"
+            print(f"feedback database: {database}, which accepts connections and never answers")
+        for scenario in args.scenarios:
+            for design in args.designs:
+                run = await one_run(design, scenario, ladders, args.photos, model, log, database)
+                print(json.dumps(run.__dict__), flush=True)
+                runs.append(run)
     alone = inference_alone(model, twelve_mp)
     print()
     print(model_note)
@@ -417,6 +441,11 @@ def main() -> None:
     parser.add_argument("--designs", nargs="+", default=list(DESIGNS), choices=list(DESIGNS))
     parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), choices=list(SCENARIOS))
     parser.add_argument("--save", type=Path, help="also write the results to this JSON file")
+    parser.add_argument(
+        "--silent-database",
+        action="store_true",
+        help="point the bot's DATABASE_URL at a server that accepts connections and never answers",
+    )
     args = parser.parse_args()
     results = asyncio.run(bench(args))
     if args.save:

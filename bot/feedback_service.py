@@ -12,6 +12,8 @@ import logging
 import re
 import secrets
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -38,6 +40,12 @@ MIGRATION_RETRY_MAX_SECONDS = 30.0
 """A database down at start-up is tried again after 1, 2, 4... seconds, at most this far apart."""
 PREFERENCES_TIMEOUT = 0.5
 """Seconds a verdict may wait for the user's remembered place and language before using the defaults."""
+SAVE_WAIT_SECONDS = 0.5
+"""Seconds a verdict may wait for its save; past that it goes out without buttons (the save goes on)."""
+SAVES_IN_FLIGHT_WHILE_SLOW = 8
+"""While the database is slow, saves beyond this many are not even tried: they would only queue up."""
+STORE_THREADS = 2
+"""The store's own threads: a hung database ties up these, never the executor's or the event loop's."""
 
 
 CLASSIFICATION_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -63,6 +71,13 @@ class FeedbackService:
         self._hanging: asyncio.Future[Preferences] | None = None
         """A preferences read that outlived its deadline and has not finished yet."""
         self._migrating: asyncio.Task[None] | None = None
+        self._pool = ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="feedback")
+        self._saves_in_flight = 0
+
+    @property
+    def healthy(self) -> bool:
+        """False while the database is down or too slow: verdicts then go out without buttons."""
+        return not self._failing and not self._slow
 
     async def migrate(self) -> None:
         """Bring the schema up to date at start-up. A database that is down is not fatal: it is tried
@@ -97,34 +112,43 @@ class FeedbackService:
     ) -> str | None:
         """Store the verdict the buttons will refer to, answered for `place`; returns their classification id.
 
-        With the database down the id is returned all the same (the buttons then say to try later);
-        a photo the store cannot re-encode gets no buttons (None).
+        None (no buttons: they could never work) when the database is down, when saving takes longer than
+        `SAVE_WAIT_SECONDS` (the verdict must not wait on the database), or when the store cannot
+        re-encode the photo.
         """
+        if self._slow and self._saves_in_flight >= SAVES_IN_FLIGHT_WHILE_SLOW:
+            return None
         classification_id = secrets.token_urlsafe(12)
         verdict = classified.verdict
+        save = partial(
+            self.store.save_classification,
+            classification_id,
+            source=source,
+            user_hash=self._hash(user_id),
+            label=verdict.label,
+            best_guess=verdict.best_guess,
+            probabilities={label: float(value) for label, value in verdict.probabilities.items()},
+            model_version=model_version,
+            picture=classified.picture,
+            snake_evidence=verdict.snake_evidence,
+            detector_no_snake=verdict.detector_no_snake,
+            place=place,
+        )
+        saving = asyncio.ensure_future(self._call(f"saving classification {classification_id}", save))
+        self._saves_in_flight += 1
+        saving.add_done_callback(self._save_done)
         try:
-            await self._call(
-                f"saving classification {classification_id}",
-                lambda: self.store.save_classification(
-                    classification_id,
-                    source=source,
-                    user_hash=self._hash(user_id),
-                    label=verdict.label,
-                    best_guess=verdict.best_guess,
-                    probabilities={label: float(value) for label, value in verdict.probabilities.items()},
-                    model_version=model_version,
-                    picture=classified.picture,
-                    snake_evidence=verdict.snake_evidence,
-                    detector_no_snake=verdict.detector_no_snake,
-                    place=place,
-                ),
-            )
-        except FeedbackUnavailable:
-            return classification_id
+            await self._within(saving, SAVE_WAIT_SECONDS, "saving a verdict (it goes out without buttons)")
+        except (TimeoutError, FeedbackUnavailable):
+            return None
         except Exception:
             logger.exception("could not keep the photo of classification %s for feedback", classification_id)
             return None
         return classification_id
+
+    def _save_done(self, done: asyncio.Future[None]) -> None:
+        self._saves_in_flight -= 1
+        _retrieved(done)
 
     async def check(self, classification_id: str, user_id: int | None) -> AnswerOutcome:
         if not is_classification_id(classification_id):
@@ -182,22 +206,31 @@ class FeedbackService:
         )
         reading.add_done_callback(_retrieved)  # a read left hanging may fail unawaited
         try:
-            found = await asyncio.wait_for(asyncio.shield(reading), timeout)
+            found = await self._within(reading, timeout, "reading preferences (using the defaults)")
         except TimeoutError:
             self._hanging = reading
-            if not self._slow:
-                logger.warning("feedback database too slow reading preferences; using the defaults")
-            self._slow = True
             return Preferences()
         except FeedbackUnavailable:
             return Preferences()
         except Exception:
             logger.exception("could not read a user's preferences; using the defaults")
             return Preferences()
+        return found
+
+    async def _within(self, call: asyncio.Future[Result], timeout: float, doing: str) -> Result:
+        """The call's result if it comes within `timeout`; else TimeoutError, the call going on. A slow
+        database is logged once, when it starts being slow, and once when it is quick again."""
+        try:
+            result = await asyncio.wait_for(asyncio.shield(call), timeout)
+        except TimeoutError:
+            if not self._slow:
+                logger.warning("feedback database too slow %s", doing)
+            self._slow = True
+            raise
         if self._slow:
             logger.info("feedback database quick again")
             self._slow = False
-        return found
+        return result
 
     async def remember_place(self, user_id: int, place: str | None) -> None:
         await self._call("remembering a place", self.store.remember_place, self._hash(user_id), place)
@@ -216,6 +249,7 @@ class FeedbackService:
     def close(self) -> None:
         if self._migrating is not None:
             self._migrating.cancel()
+        self._pool.shutdown(wait=False, cancel_futures=True)
         self.store.engine.dispose()
 
     def _hash(self, user_id: int | None) -> str | None:
@@ -223,7 +257,8 @@ class FeedbackService:
 
     async def _call(self, doing: str, function: Callable[..., Result], *arguments: object) -> Result:
         try:
-            result = await asyncio.to_thread(function, *arguments)
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(self._pool, partial(function, *arguments))
         except SQLAlchemyError as error:
             if not self._failing:
                 logger.error("feedback database unavailable while %s: %s", doing, _first_line(error))
@@ -241,8 +276,8 @@ def open_feedback(settings: Settings, metrics: Metrics) -> FeedbackService:
     return FeedbackService(store, settings.feedback_secret, metrics)
 
 
-def _retrieved(done: asyncio.Future[Preferences]) -> None:
-    """Marks a finished read's error as seen (it was logged, or it is a hung read's late failure)."""
+def _retrieved(done: asyncio.Future) -> None:
+    """Marks a finished call's error as seen (it was logged, or it is a late call's late failure)."""
     if not done.cancelled():
         done.exception()
 

@@ -24,6 +24,7 @@ TELEGRAM_APP = web.AppKey("telegram_application", Application)
 INFERENCE = web.AppKey("inference", InferenceService)
 SETTINGS = web.AppKey("settings", Settings)
 METRICS = web.AppKey("metrics", Metrics)
+HEALTH_FEEDBACK = web.AppKey("health_feedback", FeedbackService)
 
 
 def build_web_app(
@@ -40,6 +41,8 @@ def build_web_app(
     app[TELEGRAM_APP] = application
     app[INFERENCE] = inference
     app[METRICS] = metrics
+    if feedback is not None:
+        app[HEALTH_FEEDBACK] = feedback
     app.router.add_get("/healthz", health)
     app.router.add_get("/metrics", prometheus_metrics)
     if settings.bot_mode == "webhook":
@@ -56,17 +59,19 @@ async def health(request: web.Request) -> web.Response:
     """Up, with the model loaded: what Docker's HEALTHCHECK and Heroku look at.
 
     The status is "starting" until Telegram has been reached and updates flow, "ok" from then on; the
-    web API answers meanwhile, so the HTTP status stays 200.
+    web API answers meanwhile, so the HTTP status stays 200. `feedback_database` is "degraded" while
+    the database is down or too slow: verdicts still go out, without their feedback buttons.
     """
     inference = request.app[INFERENCE]
     running = request.app[TELEGRAM_APP].running
-    return web.json_response(
-        {
-            "status": "ok" if running else "starting",
-            "model": inference.classifier.name,
-            "queue_depth": inference.queue_depth,
-        }
-    )
+    body = {
+        "status": "ok" if running else "starting",
+        "model": inference.classifier.name,
+        "queue_depth": inference.queue_depth,
+    }
+    if HEALTH_FEEDBACK in request.app:
+        body["feedback_database"] = "ok" if request.app[HEALTH_FEEDBACK].healthy else "degraded"
+    return web.json_response(body)
 
 
 async def prometheus_metrics(request: web.Request) -> web.Response:

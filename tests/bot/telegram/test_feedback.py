@@ -190,20 +190,40 @@ async def test_stats_answer_only_in_operators_chats(
         assert refused == "/stats is only for the bot's operators."
 
 
-async def test_with_the_database_down_photos_are_answered_and_buttons_say_try_later(
+async def test_with_the_database_down_photos_are_answered_without_buttons_that_could_not_work(
     telegram: FakeTelegram, tiny_classifier: Classifier, caplog: pytest.LogCaptureFixture
 ) -> None:
     unreachable = f"postgresql://nobody@127.0.0.1:{free_port()}/feedback"
     with caplog.at_level(logging.INFO, logger="bot.feedback_service"):
         async with polling_bot(telegram, tiny_classifier, DATABASE_URL=unreachable) as bot:
-            verdict = await verdict_for(bot)
-            assert "Likely a venomous coral snake" in verdict.visible_text
             for _ in range(2):
-                answer = await bot.press(verdict, "Right")
-                assert answer["show_alert"] is True
-                assert answer["text"] == "Sorry, I couldn't save your answer. Please try again later."
+                verdict = await verdict_for(bot)
+                assert "Likely a venomous coral snake" in verdict.visible_text
+                assert verdict.buttons == {}  # buttons whose verdict was never saved could never work
     failures = [record for record in caplog.records if "feedback database unavailable" in record.getMessage()]
     assert len(failures) == 1 and "migrating the database" in failures[0].getMessage()
+
+
+async def test_a_database_that_never_answers_delays_no_verdict(
+    telegram: FakeTelegram, tiny_classifier: Classifier
+) -> None:
+    """It accepts connections and says nothing: each save would wait out the 5 s connect timeout."""
+    silent = await asyncio.start_server(lambda reader, writer: None, "127.0.0.1", 0)
+    port = silent.sockets[0].getsockname()[1]
+    async with (
+        silent,
+        polling_bot(telegram, tiny_classifier, DATABASE_URL=f"postgresql://x@127.0.0.1:{port}/f"),
+    ):
+        messages = [
+            telegram.photo_message(PRIVATE_CHAT, photo_bytes("coral_snake", seed=s)) for s in range(30)
+        ]
+        started = asyncio.get_running_loop().time()
+        for message in messages:
+            await telegram.queue_update(telegram.update_for(message))
+        replies = [await telegram.replies_to(message["message_id"], timeout=30) for message in messages]
+        took = asyncio.get_running_loop().time() - started
+    assert all("Likely a venomous coral snake" in reply.visible_text for reply in replies)
+    assert took < 5, f"30 verdicts took {took:.1f} s: they waited on the database"
 
 
 @pytest.mark.skipif(
@@ -215,11 +235,13 @@ async def test_postgres_stopped_mid_run(telegram: FakeTelegram, tiny_classifier:
         async with polling_bot(telegram, tiny_classifier, DATABASE_URL=url) as bot:
             before = await verdict_for(bot)
             assert (await bot.press(before, "Right"))["text"].startswith("Thank you")
+            saved = await verdict_for(bot)
             server.stop()
             during = await verdict_for(bot)
-            assert "Likely a venomous coral snake" in during.visible_text and "Right" in during.buttons
-            answer = await bot.press(during, "Right")
+            assert "Likely a venomous coral snake" in during.visible_text and during.buttons == {}
+            answer = await bot.press(saved, "Right")  # saved before the outage: later it will work
             assert answer["text"] == "Sorry, I couldn't save your answer. Please try again later."
             server.start()
+            assert (await bot.press(saved, "Right"))["text"].startswith("Thank you")
             later = await verdict_for(bot)
             assert (await bot.press(later, "Right"))["text"].startswith("Thank you")

@@ -54,13 +54,14 @@ async def test_feedback_shares_the_classify_rate_limit(make_client: ApiClientFac
     assert limited.status == 429 and "Retry-After" in limited.headers
 
 
-async def test_with_the_database_down_classify_works_and_feedback_says_try_later(
+async def test_with_the_database_down_classify_works_offers_no_feedback_and_health_says_so(
     make_client: ApiClientFactory,
 ) -> None:
     client = await make_client(DATABASE_URL=f"postgresql://nobody@127.0.0.1:{free_port()}/feedback")
-    classification_id = await classified(client)
-    response = await client.post(FEEDBACK, json={"classification_id": classification_id, "answer": "right"})
-    assert response.status == 503 and "try later" in (await response.json())["error"]["message"]
+    response = await client.post(CLASSIFY, data=upload(photo_bytes("coral_snake", seed=31)))
+    assert response.status == 200 and (await response.json())["classification_id"] is None
+    health = await (await client.get("/healthz")).json()
+    assert health["feedback_database"] == "degraded"
 
 
 async def test_hostile_ids_never_reach_the_database_or_the_log(
