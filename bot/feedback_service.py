@@ -13,6 +13,7 @@ import re
 import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from functools import partial
 from typing import TypeVar
 
@@ -36,6 +37,8 @@ from model import Classified
 
 logger = logging.getLogger(__name__)
 Result = TypeVar("Result")
+MIGRATION_WAIT_SECONDS = 2.0
+"""How long start-up waits for the migration (SQLite's takes a tenth of a second); it goes on after."""
 MIGRATION_RETRY_MAX_SECONDS = 30.0
 """A database down at start-up is tried again after 1, 2, 4... seconds, at most this far apart."""
 PREFERENCES_TIMEOUT = 0.5
@@ -80,11 +83,12 @@ class FeedbackService:
         return not self._failing and not self._slow
 
     async def migrate(self) -> None:
-        """Bring the schema up to date at start-up. A database that is down is not fatal: it is tried
-        again in the background until it comes up (logged when it fails and when it is done), so that
-        the buttons work from then on without a restart."""
-        if not await self._migrated():
-            self._migrating = asyncio.create_task(self._migrate_until_done(), name="feedback-migration")
+        """Bring the schema up to date at start-up, waiting at most `MIGRATION_WAIT_SECONDS`. A database
+        that is down or hangs is not fatal: it is tried again in the background until it comes up (logged
+        when it fails and when it is done), so that the buttons work from then on without a restart."""
+        self._migrating = asyncio.create_task(self._migrate_until_done(), name="feedback-migration")
+        with suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(self._migrating), MIGRATION_WAIT_SECONDS)
 
     async def _migrated(self) -> bool:
         try:
@@ -94,6 +98,8 @@ class FeedbackService:
         return True
 
     async def _migrate_until_done(self) -> None:
+        if await self._migrated():
+            return
         delay = 1.0
         while True:
             await asyncio.sleep(delay)
