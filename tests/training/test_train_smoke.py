@@ -45,7 +45,8 @@ def test_trains_exports_and_reports(photo_folder: Path, tmp_path: Path) -> None:
 
     assert model_path.stat().st_size < 25_000_000
     policy = json.loads(model_path.with_suffix(".policy.json").read_text())
-    assert set(policy) == {"kingsnake", "no_snake", "snake_evidence"}
+    assert set(policy) == {"kingsnake", "no_snake", "snake_evidence", "places"}
+    assert set(policy["places"]) == {"rhyme_holds"}  # the group of places with its own threshold
     for report in (
         "lr_find_frozen.png",
         "lr_find_unfrozen.png",
