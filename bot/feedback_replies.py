@@ -111,6 +111,14 @@ def forgotten_nothing(translations: NullTranslations) -> str:
     return translations.gettext("I had no answers of yours; nothing of yours is stored now.")
 
 
+def forget_as_a_chat(translations: NullTranslations) -> str:
+    return translations.gettext(
+        "You're writing as the group or channel, not as yourself, so I keep nothing tied to you: photos "
+        "sent this way get no Right / Wrong buttons and no place is remembered. To delete what you "
+        "answered as yourself, send /forget from your own account."
+    )
+
+
 def forgotten_in_group(translations: NullTranslations) -> str:
     return translations.gettext(
         "Done: I deleted your answers, photos, place and language, if there were any. Nothing of yours is "

@@ -1,24 +1,22 @@
-"""The feedback store as the event loop sees it: every call in a thread, and a database outage survived.
+"""The feedback store as the event loop sees it: verdicts kept for their buttons, answers, choices.
 
-Store calls block (SQLAlchemy, PIL), so each runs in `asyncio.to_thread`. When the database is down,
-photos are still answered: offering buttons only logs, and answering raises `FeedbackUnavailable`, which
-the handlers turn into "please try later". An outage is logged once, with what was being done, and its
-end once more. A user's remembered place and language are read with a short deadline: a slow or absent
-database means the defaults, never a later verdict.
+Every call runs on the store's own threads (bot/database_calls.py). When the database is down, photos are
+still answered, without buttons; answering raises `FeedbackUnavailable`, which the handlers turn into
+"please try later". A verdict waits at most `SAVE_WAIT_SECONDS` for its save, and a user's remembered
+place and language are read with a short deadline: a slow or absent database means no buttons or the
+defaults, never a later verdict.
 """
 
 import asyncio
 import logging
 import re
 import secrets
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TypeVar
 
-from sqlalchemy.exc import SQLAlchemyError
-
+from bot.database_calls import DatabaseCalls, FeedbackUnavailable, retrieved
 from bot.metrics import Metrics
 from bot.settings import Settings
 from feedback import (
@@ -45,10 +43,10 @@ PREFERENCES_TIMEOUT = 0.5
 """Seconds a verdict may wait for the user's remembered place and language before using the defaults."""
 SAVE_WAIT_SECONDS = 0.5
 """Seconds a verdict may wait for its save; past that it goes out without buttons (the save goes on)."""
+FORGET_REMEMBERED_FOR = timedelta(minutes=10)
+"""Longer than any photo takes to be answered: a /forget older than this can't race a photo in flight."""
 SAVES_IN_FLIGHT_WHILE_SLOW = 8
 """While the database is slow, saves beyond this many are not even tried: they would only queue up."""
-STORE_THREADS = 2
-"""The store's own threads: a hung database ties up these, never the executor's or the event loop's."""
 
 
 CLASSIFICATION_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -60,27 +58,18 @@ def is_classification_id(text: str) -> bool:
     return CLASSIFICATION_ID.fullmatch(text) is not None
 
 
-class FeedbackUnavailable(RuntimeError):
-    """The database could not be reached; the user should try again later."""
-
-
-class FeedbackService:
+class FeedbackService(DatabaseCalls):
     def __init__(self, store: FeedbackStore, secret: str, metrics: Metrics) -> None:
+        super().__init__()
         self.store = store
         self._secret = secret
         self._metrics = metrics
-        self._failing = False
-        self._slow = False
         self._hanging: asyncio.Future[Preferences] | None = None
         """A preferences read that outlived its deadline and has not finished yet."""
         self._migrating: asyncio.Task[None] | None = None
-        self._pool = ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="feedback")
         self._saves_in_flight = 0
-
-    @property
-    def healthy(self) -> bool:
-        """False while the database is down or too slow: verdicts then go out without buttons."""
-        return not self._failing and not self._slow
+        self._forgotten_at: dict[str, datetime] = {}
+        """When each user who lately sent /forget sent it, by hashed id (see `offer`)."""
 
     async def migrate(self) -> None:
         """Bring the schema up to date at start-up, waiting at most `MIGRATION_WAIT_SECONDS`. A database
@@ -115,14 +104,18 @@ class FeedbackService:
         classified: Classified,
         model_version: str,
         place: str | None = None,
+        asked_at: datetime | None = None,
     ) -> str | None:
         """Store the verdict the buttons will refer to, answered for `place`; returns their classification id.
 
         None (no buttons: they could never work) when the database is down, when saving takes longer than
         `SAVE_WAIT_SECONDS` (the verdict must not wait on the database), or when the store cannot
-        re-encode the photo.
+        re-encode the photo; also when the asker sent /forget since `asked_at` (when the photo was sent):
+        a /forget wins over a photo still being answered.
         """
         if self._slow and self._saves_in_flight >= SAVES_IN_FLIGHT_WHILE_SLOW:
+            return None
+        if self._forgot_since(user_id, asked_at):
             return None
         classification_id = secrets.token_urlsafe(12)
         verdict = classified.verdict
@@ -150,11 +143,18 @@ class FeedbackService:
         except Exception:
             logger.exception("could not keep the photo of classification %s for feedback", classification_id)
             return None
+        if self._forgot_since(user_id, asked_at):  # the /forget came while the photo was being saved
+            await self._call("forgetting a user", self.store.forget, self._hash(user_id))
+            return None
         return classification_id
+
+    def _forgot_since(self, user_id: int | None, asked_at: datetime | None) -> bool:
+        forgot_at = self._forgotten_at.get(self._hash(user_id) or "")
+        return asked_at is not None and forgot_at is not None and forgot_at >= asked_at
 
     def _save_done(self, done: asyncio.Future[None]) -> None:
         self._saves_in_flight -= 1
-        _retrieved(done)
+        retrieved(done)
 
     async def check(self, classification_id: str, user_id: int | None) -> AnswerOutcome:
         if not is_classification_id(classification_id):
@@ -210,7 +210,7 @@ class FeedbackService:
         reading = asyncio.ensure_future(
             self._call("reading preferences", self.store.preferences, self._hash(user_id))
         )
-        reading.add_done_callback(_retrieved)  # a read left hanging may fail unawaited
+        reading.add_done_callback(retrieved)  # a read left hanging may fail unawaited
         try:
             found = await self._within(reading, timeout, "reading preferences (using the defaults)")
         except TimeoutError:
@@ -223,21 +223,6 @@ class FeedbackService:
             return Preferences()
         return found
 
-    async def _within(self, call: asyncio.Future[Result], timeout: float, doing: str) -> Result:
-        """The call's result if it comes within `timeout`; else TimeoutError, the call going on. A slow
-        database is logged once, when it starts being slow, and once when it is quick again."""
-        try:
-            result = await asyncio.wait_for(asyncio.shield(call), timeout)
-        except TimeoutError:
-            if not self._slow:
-                logger.warning("feedback database too slow %s", doing)
-            self._slow = True
-            raise
-        if self._slow:
-            logger.info("feedback database quick again")
-            self._slow = False
-        return result
-
     async def remember_place(self, user_id: int, place: str | None) -> None:
         await self._call("remembering a place", self.store.remember_place, self._hash(user_id), place)
 
@@ -246,8 +231,18 @@ class FeedbackService:
             "remembering a language", self.store.remember_language, self._hash(user_id), language
         )
 
-    async def forget(self, user_id: int) -> Forgotten:
-        return await self._call("forgetting a user", self.store.forget, self._hash(user_id))
+    async def forget(self, user_id: int, said_at: datetime | None = None) -> Forgotten:
+        """Delete everything of the user. With `said_at` (when /forget was sent), photos sent until then
+        and still being answered by this process are not stored either."""
+        key = self._hash(user_id) or ""
+        if said_at is not None:
+            self._forgotten_at = {
+                user: moment
+                for user, moment in self._forgotten_at.items()
+                if moment > said_at - FORGET_REMEMBERED_FOR
+            }
+            self._forgotten_at[key] = said_at
+        return await self._call("forgetting a user", self.store.forget, key)
 
     async def stats(self) -> FeedbackStats:
         return await self._call("counting feedback", self.store.stats)
@@ -255,38 +250,14 @@ class FeedbackService:
     def close(self) -> None:
         if self._migrating is not None:
             self._migrating.cancel()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self.stop_calls()
         self.store.engine.dispose()
 
     def _hash(self, user_id: int | None) -> str | None:
         return None if user_id is None else user_hash(self._secret, user_id)
-
-    async def _call(self, doing: str, function: Callable[..., Result], *arguments: object) -> Result:
-        try:
-            loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(self._pool, partial(function, *arguments))
-        except SQLAlchemyError as error:
-            if not self._failing:
-                logger.error("feedback database unavailable while %s: %s", doing, _first_line(error))
-            self._failing = True
-            raise FeedbackUnavailable() from error
-        if self._failing:
-            logger.info("feedback database reachable again")
-            self._failing = False
-        return result
 
 
 def open_feedback(settings: Settings, metrics: Metrics) -> FeedbackService:
     """The service for the configured database; nothing connects until the first call."""
     store = FeedbackStore(open_engine(settings.database_url), settings.feedback_max_mb * 1024 * 1024)
     return FeedbackService(store, settings.feedback_secret, metrics)
-
-
-def _retrieved(done: asyncio.Future) -> None:
-    """Marks a finished call's error as seen (it was logged, or it is a late call's late failure)."""
-    if not done.cancelled():
-        done.exception()
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -15,6 +15,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.feedback_service import FeedbackUnavailable
 from bot.i18n import language_of_code, translations_for
+from bot.telegram.identity import person_of
 from bot.telegram.services import SERVICES, Services
 from feedback import Preferences
 
@@ -65,13 +66,14 @@ async def chosen_for(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Chos
     One database read: call it once per update and pass the result down.
     """
     user = update.effective_user
-    if user is None:
-        return Chosen(language_of_code(None), None)
+    person = person_of(update.effective_message, user)
+    if user is None or person is None:  # a chat speaking as itself: nothing is remembered for it
+        return Chosen(language_of_code(user.language_code if user else None), None)
     feedback = _services(context).feedback
     stored = Preferences()
     if feedback is not None:
-        stored = await feedback.preferences(user.id)
-    kept = remembered(context).get(user.id)
+        stored = await feedback.preferences(person)
+    kept = remembered(context).get(person)
     language = stored.language or kept.language or language_of_code(user.language_code)
     return Chosen(language, stored.place or kept.place)
 

@@ -19,6 +19,7 @@ from bot import feedback_replies as words
 from bot.feedback_service import FeedbackUnavailable
 from bot.telegram import place_words
 from bot.telegram.choices import chosen_for, remembered
+from bot.telegram.identity import person_of
 from bot.telegram.services import SERVICES, Services
 from feedback import AnswerOutcome
 from model import Classified
@@ -41,11 +42,13 @@ async def offer_feedback(
 ) -> str | None:
     """Store a verdict (answered for `place`) so any process can take its buttons; returns its
     classification id, None without feedback."""
-    if services.feedback is None:
+    asker = person_of(request, request.from_user)
+    if services.feedback is None or asker is None:  # a chat speaking as itself: no one could answer
         return None
-    asker = request.from_user.id if request.from_user else None
     version = services.inference.classifier.version
-    return await services.feedback.offer("telegram", asker, classified, version, place=place)
+    return await services.feedback.offer(
+        "telegram", asker, classified, version, place=place, asked_at=request.date
+    )
 
 
 async def feedback_buttons(
@@ -129,13 +132,16 @@ async def forget_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     translations = (await chosen_for(update, context)).translations
     message = update.effective_message
     feedback = _services(context).feedback
-    if update.effective_user is not None:
-        remembered(context).forget(update.effective_user.id)
-    if feedback is None or update.effective_user is None:
+    person = person_of(message, update.effective_user)
+    if person is None:
+        await message.reply_text(words.forget_as_a_chat(translations), do_quote=True)
+        return
+    remembered(context).forget(person)
+    if feedback is None:
         await message.reply_text(words.forgotten_nothing(translations), do_quote=True)
         return
     try:
-        result = await feedback.forget(update.effective_user.id)
+        result = await feedback.forget(person, said_at=message.date)
     except FeedbackUnavailable:
         await message.reply_text(words.could_not_reach_the_database(translations), do_quote=True)
         return

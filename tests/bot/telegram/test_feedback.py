@@ -16,6 +16,7 @@ from bot.server import running_bot
 from feedback import open_engine, user_hash
 from model import Classifier
 from tests.bot.conftest import GROUP_CHAT, PRIVATE_CHAT, RunningBot, free_port, settings_for
+from tests.fakes.classifiers import GatedClassifier
 from tests.fakes.telegram_api import FIELD_USER, FakeTelegram, SentMessage
 from tests.postgres import postgres_server, server_binaries
 from tests.tiny_model import photo_bytes
@@ -141,6 +142,38 @@ async def test_a_forged_press_leaves_a_live_verdicts_buttons_alone(bot: RunningB
         assert forged.startswith("nothing") or "too old or unknown" in answer["text"]
     assert list(verdict.buttons) == ["Right", "Wrong"]  # the real buttons are still there
     assert (await bot.press(verdict, "Right"))["text"].startswith("Thank you")
+
+
+ANONYMOUS_ADMIN = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
+
+
+async def test_an_anonymous_admin_or_a_channel_is_no_person_to_answer_or_forget(bot: RunningBot) -> None:
+    channel = {"id": -100888, "type": "channel", "title": "Snake news"}
+    for speaking_as in ({"from": ANONYMOUS_ADMIN, "sender_chat": GROUP_CHAT}, {"sender_chat": channel}):
+        verdict = await verdict_for(bot, GROUP_CHAT, caption="/snake", **speaking_as)
+        assert "Likely a venomous coral snake" in verdict.visible_text
+        assert verdict.buttons == {}  # no one could be told apart to answer it
+        forget = bot.telegram.command_message(GROUP_CHAT, "/forget", **speaking_as)
+        assert (await bot.ask(forget)).startswith("You're writing as the group or channel, not as yourself")
+    assert rows(bot) == []
+
+
+async def test_a_forget_wins_over_a_photo_still_being_answered(
+    telegram: FakeTelegram, tiny_classifier: Classifier
+) -> None:
+    classifier = GatedClassifier(tiny_classifier)
+    async with polling_bot(telegram, classifier) as bot:
+        photo = telegram.photo_message(PRIVATE_CHAT, photo_bytes("coral_snake", seed=2))
+        await telegram.queue_update(telegram.update_for(photo))
+        assert await asyncio.to_thread(classifier.entered.wait, 20)  # the photo is being classified
+        forget = telegram.command_message(PRIVATE_CHAT, "/forget")
+        assert "nothing of yours is stored now" in await bot.ask(forget)
+        classifier.gate.set()
+        verdict = await telegram.replies_to(photo["message_id"])
+        assert "Likely a venomous coral snake" in verdict.visible_text and verdict.buttons == {}
+        assert rows(bot) == []
+        later = await verdict_for(bot, date=forget["date"] + 1)  # sent after the /forget: stored as usual
+        assert "Right" in later.buttons and len(rows(bot)) == 1
 
 
 async def test_forget_deletes_everything_of_the_user(bot: RunningBot) -> None:
