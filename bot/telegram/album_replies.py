@@ -58,3 +58,8 @@ def seen_alone_note(translations: gettext.NullTranslations) -> str:
         ),
         quote=False,
     )
+
+
+def late_for_album_note(translations: gettext.NullTranslations) -> str:
+    """For a photo that came after its album was answered."""
+    return translations.gettext("This photo came after I had answered its album, so I answer it alone.")

@@ -3,8 +3,8 @@
 Telegram delivers each photo of an album as its own update, in quick succession. The first to arrive
 opens the album; each photo is classified by its own update's handler as it comes; the opener waits
 until no photo has joined for `quiet_seconds` (or ten have) and every one is classified, then answers
-once. A closed album is remembered, so a photo that comes late or twice (a webhook update Telegram
-sends again) never brings a second answer.
+once. A closed album is remembered with its photos, so a photo that comes twice (a webhook update
+Telegram sends again) never brings a second answer, and one that comes after the answer gets its own.
 """
 
 import asyncio
@@ -72,14 +72,17 @@ class AlbumCollector:
     def __init__(self, quiet_seconds: float = QUIET_SECONDS) -> None:
         self.quiet_seconds = quiet_seconds
         self._open: dict[AlbumKey, Album] = {}
-        self._answered: OrderedDict[AlbumKey, None] = OrderedDict()
+        self._answered: OrderedDict[AlbumKey, set[int]] = OrderedDict()
+        """The answered albums' photos (message ids), to tell a photo sent again from one come late."""
 
     def join(self, message: Message) -> tuple[Album, bool] | None:
-        """The album `message` belongs to and whether it opened it; None for a late or repeated photo."""
+        """The album `message` belongs to and whether it opened it; None for a photo counted already."""
         key = (message.chat_id, message.media_group_id)
         album = self._open.get(key)
-        if key in self._answered or (album and message.message_id in album.outcomes):
-            logger.info("album photo %s came late or twice; already answered or counted", message.message_id)
+        if message.message_id in self._answered.get(key, ()) or (
+            album and message.message_id in album.outcomes
+        ):
+            logger.info("album photo %s came twice; already answered or counted", message.message_id)
             return None
         opens = album is None
         if opens:
@@ -89,10 +92,18 @@ class AlbumCollector:
         album.changed.set()
         return album, opens
 
+    def came_late(self, message: Message) -> bool:
+        """Whether `message` belongs to an album answered without it (it then needs its own answer)."""
+        answered = self._answered.get((message.chat_id, message.media_group_id))
+        if answered is None or message.message_id in answered:
+            return False
+        answered.add(message.message_id)  # answered alone from now on: twice brings no second answer
+        return True
+
     def close(self, album: Album) -> None:
         key = (album.opener.chat_id, album.opener.media_group_id)
         del self._open[key]
-        self._answered[key] = None
+        self._answered[key] = set(album.outcomes)
         if len(self._answered) > REMEMBERED_ALBUMS:
             self._answered.popitem(last=False)
 

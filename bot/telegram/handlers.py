@@ -20,7 +20,7 @@ from bot.images import ImageFetcher, ImageFetchError, download_telegram_file, fi
 from bot.inference import Overloaded
 from bot.places import place_of_photo
 from bot.replies import busy, failed, help_text, image_error, not_an_image, nothing_to_check
-from bot.telegram.album_replies import album_reply, seen_alone_note
+from bot.telegram.album_replies import album_reply, late_for_album_note, seen_alone_note
 from bot.telegram.albums import Outcome
 from bot.telegram.choices import Chosen, chosen_for, chosen_in_memory
 from bot.telegram.feedback import feedback_buttons
@@ -76,9 +76,14 @@ async def check_replied_image(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 
 async def hint_not_an_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Anything else in a private chat (a PDF, a voice message, a sticker): one short hint."""
+    """Anything else in a private chat (a PDF, a voice message, a sticker): one short hint; in an album
+    (a video beside photos), one line of the album's reply."""
+    message = update.effective_message
+    if message.media_group_id is not None and message.chat.type == ChatType.PRIVATE:
+        await answer_album(message, context, asyncio.ensure_future(chosen_for(update, context)))
+        return
     translations = (await chosen_for(update, context)).translations
-    await update.effective_message.reply_text(not_an_image(translations), do_quote=True)
+    await message.reply_text(not_an_image(translations), do_quote=True)
 
 
 async def answer_with_verdict(
@@ -128,15 +133,23 @@ async def answer_album(
 
     async def check_own_photo(source: Message) -> Outcome:
         chosen = await choosing
-        photo = await fetch_image(source, context, chosen.translations)
-        if isinstance(photo, str):
-            return photo
-        outcome = await classify_image(photo, chosen.place, context, chosen.translations)
+        try:
+            photo = await fetch_image(source, context, chosen.translations)
+            if isinstance(photo, str):
+                return photo
+            outcome = await classify_image(photo, chosen.place, context, chosen.translations)
+        except Exception:  # one photo's failure is a line of the album's reply, never the album's end
+            logger.exception("album photo %s could not be checked", source.message_id)
+            return failed(chosen.translations)
         if isinstance(outcome, str):
             return outcome
         classified_here.append(outcome)
         return outcome.verdict
 
+    if services.albums.came_late(message):  # its album was answered already: it gets its own answer
+        note = escape(late_for_album_note((await choosing).translations), quote=False)
+        await answer_with_verdict(message, message, context, await choosing, note=note)
+        return
     async with services.typing.while_slow(message):
         outcomes = await services.albums.gather(message, check_own_photo)
     if not outcomes:

@@ -283,6 +283,9 @@ class FakeTelegram:
             return web.json_response(
                 {"ok": False, "error_code": 504, "description": "Gateway Timeout"}, status=504
             )
+        if method == "getFile" and params.get("file_id") not in self.files:  # a file that is gone
+            description = "Bad Request: invalid file_id"
+            return web.json_response({"ok": False, "error_code": 400, "description": description}, status=400)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)

@@ -75,3 +75,51 @@ async def test_in_a_group_only_the_captioned_photo_is_answered_and_the_reply_say
         "Telegram shows me only the photo with the caption, so this answer is about that photo alone."
         in (replies[0])
     )
+
+
+def without_its_file(bot: RunningBot, message: dict) -> dict:
+    """The message, its photo gone from Telegram's storage: its download fails."""
+    for size in message["photo"]:
+        bot.telegram.files.pop(size["file_id"], None)
+    return message
+
+
+async def test_a_photo_whose_download_fails_is_one_line_and_the_others_are_answered(bot: RunningBot) -> None:
+    for failing in (0, 1):  # the photo that opens the album, then a middle one
+        messages = album(bot, ["coral_snake", "coral_snake", "coral_snake"], f"album-fail-{failing}")
+        without_its_file(bot, messages[failing])
+        for message in messages:
+            await bot.send(message)
+        await replies_after_the_album(bot, messages[0]["message_id"], PRIVATE_CHAT["id"])
+        ids = {message["message_id"] for message in messages}
+        [reply] = [sent for sent in bot.telegram.sent if sent.reply_to_message_id in ids]  # one, no error
+        assert reply.visible_text.startswith("Likely a venomous coral snake")
+        assert (
+            f"Photo {failing + 1}: Sorry, something went wrong while checking this photo."
+            in reply.visible_text
+        )
+        assert "I checked these 2 photos together" in reply.visible_text
+
+
+async def test_a_photo_after_its_album_was_answered_gets_its_own_answer(bot: RunningBot) -> None:
+    messages = album(bot, ["coral_snake", "coral_snake", "coral_snake"], "album-late")
+    for message in messages[:2]:
+        await bot.send(message)
+    await bot.telegram.replies_to(messages[0]["message_id"])
+    late = await bot.reply_to(messages[2])
+    assert late.visible_text.startswith("Likely a venomous coral snake")
+    assert "This photo came after I had answered its album, so I answer it alone." in late.visible_text
+    await bot.send(messages[2])  # and sent again: no third reply
+    replies = await replies_after_the_album(bot, messages[0]["message_id"], PRIVATE_CHAT["id"])
+    assert len(replies) == 2
+
+
+async def test_a_video_in_an_album_is_a_line_of_its_reply(bot: RunningBot) -> None:
+    photo = album(bot, ["coral_snake"], "album-video")[0]
+    video = {"file_id": "v1", "file_unique_id": "v1", "width": 640, "height": 480, "duration": 3}
+    clip = bot.telegram.message(PRIVATE_CHAT, video=video, media_group_id="album-video")
+    for message in (photo, clip):
+        await bot.send(message)
+    [text] = await replies_after_the_album(bot, photo["message_id"], PRIVATE_CHAT["id"])
+    assert text.startswith("Likely a venomous coral snake")
+    assert "Photo 2: Send me a photo of the snake" in text
