@@ -119,7 +119,12 @@ def forget_as_a_chat(translations: NullTranslations) -> str:
     )
 
 
-def forgotten_in_group(translations: NullTranslations) -> str:
+def forgotten_in_group(result: Forgotten, translations: NullTranslations) -> str:
+    if result.under_earlier_keys:
+        return translations.gettext(
+            "Done: I deleted what I could find of yours. Some answers were saved before this bot's key "
+            "changed, and I can't tell whose they are; the bot's operator can delete them."
+        )
     return translations.gettext(
         "Done: I deleted your answers, photos, place and language, if there were any. Nothing of yours is "
         "stored now."
@@ -127,7 +132,10 @@ def forgotten_in_group(translations: NullTranslations) -> str:
 
 
 def forgotten(result: Forgotten, translations: NullTranslations) -> str:
-    """/forget: how much was deleted, and whether a remembered place or language went with it."""
+    """/forget: how much was deleted, and whether a remembered place or language went with it. Answers kept
+    under an earlier key can't be told apart: then the reply says so instead of "nothing is stored"."""
+    if result.under_earlier_keys:
+        return _under_an_earlier_key(result, translations)
     choices = translations.gettext("I deleted your remembered place and language too.")
     if result.answers == 0:
         if result.preferences:
@@ -143,6 +151,22 @@ def forgotten(result: Forgotten, translations: NullTranslations) -> str:
         "{count} photo was deleted with them.", "{count} photos were deleted with them.", result.photos
     ).format(count=result.photos)
     return f"{answers} {photos} {choices}" if result.preferences else f"{answers} {photos}"
+
+
+def _under_an_earlier_key(result: Forgotten, translations: NullTranslations) -> str:
+    deleted = translations.ngettext(
+        "I deleted the {count} answer of yours I could find, with your remembered place and language.",
+        "I deleted the {count} answers of yours I could find, with your remembered place and language.",
+        result.answers,
+    ).format(count=result.answers)
+    earlier = translations.ngettext(
+        "{count} answer was saved before this bot's key changed, and I can't tell whose it is; if it may be "
+        "yours, the bot's operator can delete it.",
+        "{count} answers were saved before this bot's key changed, and I can't tell whose they are; if "
+        "some may be yours, the bot's operator can delete them.",
+        result.under_earlier_keys,
+    ).format(count=result.under_earlier_keys)
+    return f"{deleted} {earlier}"
 
 
 def only_for_operators(translations: NullTranslations) -> str:

@@ -82,9 +82,15 @@ class FeedbackService(DatabaseCalls):
     async def _migrated(self) -> bool:
         try:
             await self._call("migrating the database", migrate, self.store.engine)
+            await self._call("noting the key", self.store.register_key, self.key_id)
         except FeedbackUnavailable:
             return False
         return True
+
+    @property
+    def key_id(self) -> str:
+        """A fingerprint of the key users' ids are hashed with (never the key): tells keys apart."""
+        return user_hash(self._secret, "feedback key fingerprint")[:16]
 
     async def _migrate_until_done(self) -> None:
         if await self._migrated():
@@ -105,13 +111,15 @@ class FeedbackService(DatabaseCalls):
         model_version: str,
         place: str | None = None,
         asked_at: datetime | None = None,
+        client: str | None = None,
     ) -> str | None:
         """Store the verdict the buttons will refer to, answered for `place`; returns their classification id.
 
         None (no buttons: they could never work) when the database is down, when saving takes longer than
         `SAVE_WAIT_SECONDS` (the verdict must not wait on the database), or when the store cannot
         re-encode the photo; also when the asker sent /forget since `asked_at` (when the photo was sent):
-        a /forget wins over a photo still being answered.
+        a /forget wins over a photo still being answered. `client` is the web client's address, kept only
+        hashed: no client holds more than its share of photos awaiting an answer.
         """
         if self._slow and self._saves_in_flight >= SAVES_IN_FLIGHT_WHILE_SLOW:
             return None
@@ -132,6 +140,7 @@ class FeedbackService(DatabaseCalls):
             snake_evidence=verdict.snake_evidence,
             detector_no_snake=verdict.detector_no_snake,
             place=place,
+            client_hash=None if client is None else user_hash(self._secret, f"web client {client}"),
         )
         saving = asyncio.ensure_future(self._call(f"saving classification {classification_id}", save))
         self._saves_in_flight += 1
@@ -242,7 +251,7 @@ class FeedbackService(DatabaseCalls):
                 if moment > said_at - FORGET_REMEMBERED_FOR
             }
             self._forgotten_at[key] = said_at
-        return await self._call("forgetting a user", self.store.forget, key)
+        return await self._call("forgetting a user", self.store.forget, key, self.key_id)
 
     async def stats(self) -> FeedbackStats:
         return await self._call("counting feedback", self.store.stats)

@@ -26,6 +26,8 @@ class Classification(Base):
     """telegram or web."""
     user_hash: Mapped[str | None] = mapped_column(String(64))
     """HMAC of the Telegram user's id; None for the web page."""
+    client_hash: Mapped[str | None] = mapped_column(String(64))
+    """HMAC of the web client's address (None for Telegram): its share of photos awaiting an answer."""
     label: Mapped[str] = mapped_column(String(32))
     """The model's verdict, "uncertain" included."""
     best_guess: Mapped[str] = mapped_column(String(32))
@@ -49,6 +51,7 @@ class Classification(Base):
         Index("ix_classifications_answered_at", "answered_at"),
         Index("ix_classifications_created_at", "created_at"),
         Index("ix_classifications_photo_size", "photo_size"),  # summed at every save
+        Index("ix_classifications_client_hash", "client_hash"),
     )
 
 
@@ -64,3 +67,12 @@ class Preference(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     """The language the user picked; None: Telegram's language for the user."""
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FeedbackKey(Base):
+    """A key users' ids were hashed with (`key_id`: a fingerprint of it, not the key), from when."""
+
+    __tablename__ = "feedback_keys"
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    first_used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

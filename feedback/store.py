@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from feedback.answers import Answer
 from feedback.database import checkpoint
 from feedback.photos import small_copy
-from feedback.schema import Classification, Preference
+from feedback.schema import Classification, FeedbackKey, Preference
 
 PENDING_HOURS = 24
 """How long a verdict waits for an answer; unanswered ones (and their photos) are deleted after that."""
@@ -56,6 +56,9 @@ class Forgotten:
     photos: int
     preferences: int = 0
     """1 when the user's remembered place or language was deleted too."""
+    under_earlier_keys: int = 0
+    """Answers kept since before the current key was first used (`register_key`): they may be this
+    user's, hashed with a key that no longer finds them."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ class FeedbackStore:
         snake_evidence: float | None = None,
         detector_no_snake: float | None = None,
         place: str | None = None,
+        client_hash: str | None = None,
     ) -> None:
         """Keep a verdict the buttons refer to, with a small copy of its photo, until answered or old.
 
@@ -163,11 +167,14 @@ class FeedbackStore:
                     snake_evidence=snake_evidence,
                     detector_no_snake=detector_no_snake,
                     place=place,
+                    client_hash=client_hash,
                 )
             )
+            session.flush()
             if user_hash is not None:
-                session.flush()
-                self._keep_pending_per_user(session, user_hash)
+                self._keep_pending_of(session, Classification.user_hash == user_hash)
+            if client_hash is not None:
+                self._keep_pending_of(session, Classification.client_hash == client_hash)
             if self._tidy_due():
                 session.execute(delete(Classification).where(self._expired()))
                 self._keep_under_cap(session)
@@ -240,7 +247,13 @@ class FeedbackStore:
                 return AnswerResult(AnswerOutcome.RECORDED, label)
             return AnswerResult(self._outcome_for(row, user_hash), label)
 
-    def forget(self, user_hash: str) -> Forgotten:
+    def register_key(self, key_id: str) -> None:
+        """Note that users' ids are now hashed with the key `key_id` fingerprints (once: from when)."""
+        with self._sessions.begin() as session:
+            if session.get(FeedbackKey, key_id) is None:
+                session.add(FeedbackKey(key_id=key_id, first_used_at=self._clock()))
+
+    def forget(self, user_hash: str, key_id: str | None = None) -> Forgotten:
         """Delete everything of one user: answers, photos and verdicts awaiting an answer."""
         mine = Classification.user_hash == user_hash
         with self._sessions.begin() as session:
@@ -254,8 +267,23 @@ class FeedbackStore:
             preferences = session.execute(
                 delete(Preference).where(Preference.user_hash == user_hash)
             ).rowcount
+            earlier = self._under_earlier_keys(session, key_id) if key_id is not None else 0
         checkpoint(self.engine)
-        return Forgotten(answers=answers or 0, photos=photos or 0, preferences=preferences or 0)
+        return Forgotten(
+            answers=answers or 0,
+            photos=photos or 0,
+            preferences=preferences or 0,
+            under_earlier_keys=earlier,
+        )
+
+    def _under_earlier_keys(self, session: Session, key_id: str) -> int:
+        """Answers of Telegram users kept from before `key_id`'s key was first used, if another came first."""
+        since = session.scalar(select(FeedbackKey.first_used_at).where(FeedbackKey.key_id == key_id))
+        earlier_key = session.scalar(select(func.count()).where(FeedbackKey.key_id != key_id))
+        if since is None or not earlier_key:
+            return 0
+        before = and_(Classification.user_hash.is_not(None), Classification.answer.is_not(None))
+        return session.scalar(select(func.count()).where(before, Classification.created_at < since)) or 0
 
     def stats(self) -> FeedbackStats:
         """Counts for operators: answers in all and lately, agreement by verdict, answers by kind."""
@@ -334,13 +362,13 @@ class FeedbackStore:
             return AnswerOutcome.UNKNOWN
         return AnswerOutcome.OPEN
 
-    def _keep_pending_per_user(self, session: Session, user_hash: str) -> None:
-        """Past `PENDING_PHOTOS_PER_USER` photos awaiting this user's answer, drop the oldest ones' photos:
-        one person's flood costs only that person's older photos."""
+    def _keep_pending_of(self, session: Session, owner: Any) -> None:
+        """Past `PENDING_PHOTOS_PER_USER` photos awaiting one user's (or web client's) answer, drop the
+        oldest ones' photos: one flood costs only its sender's older photos."""
         surplus = (
             select(Classification.id)
             .where(
-                Classification.user_hash == user_hash,
+                owner,
                 Classification.answer.is_(None),
                 Classification.photo.is_not(None),
             )

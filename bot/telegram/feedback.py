@@ -147,7 +147,8 @@ async def forget_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     in_private = update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
     # In a group the others need not learn how many answers someone gave: the counts go to private chats.
-    reply = words.forgotten(result, translations) if in_private else words.forgotten_in_group(translations)
+    tell = words.forgotten if in_private else words.forgotten_in_group
+    reply = tell(result, translations)
     await message.reply_text(reply, do_quote=True)
 
 

@@ -125,8 +125,7 @@ async def classify(request: web.Request) -> web.Response:
     snake seen where the request says (a `region`, a `latitude` and `longitude`) or the photo's GPS does."""
     check_access(request)
     language = _language(request)
-    translations = translations_for(language)
-    in_query = asked_in_query(request)
+    translations, in_query = translations_for(language), asked_in_query(request)
     data, in_body = await _image_bytes(request, translations)
     code = await place_code(in_body.over(in_query), data)
     inference = request.app[API_INFERENCE]
@@ -144,8 +143,9 @@ async def classify(request: web.Request) -> web.Response:
     )  # fmt: skip
     feedback = request.app.get(CLASSIFY_FEEDBACK)
     if feedback is not None:
+        client = client_address(request, request.app[API_SETTINGS].api_trust_proxy)
         answer.classification_id = await feedback.offer(
-            "web", None, classified, classifier.version, place=code
+            "web", None, classified, classifier.version, place=code, client=client
         )
     body = answer.model_dump(mode="json", exclude_unset=True)  # no classification_id without feedback
     return web.json_response(body, headers={"Content-Language": language, "Vary": "Accept-Language"})

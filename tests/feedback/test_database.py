@@ -49,15 +49,21 @@ def version(engine: Engine) -> str | None:
 
 
 NEW_COLUMNS = {"snake_evidence", "detector_no_snake", "place"}
+CLIENT_COLUMN = {"client_hash"}
 
 
 def test_migrations_run_up_from_empty_and_all_the_way_down(database_url: str) -> None:
     engine = open_engine(database_url)
     try:
         migrate(engine)
-        assert version(engine) == "0003"
+        assert version(engine) == "0004"
         tables, columns = schema(engine)
-        assert tables == {"classifications", "preferences"} and columns >= NEW_COLUMNS
+        assert tables == {"classifications", "preferences", "feedback_keys"}
+        assert columns >= NEW_COLUMNS | CLIENT_COLUMN
+
+        migrate_to(engine, "0003", down=True)
+        tables, columns = schema(engine)
+        assert tables == {"classifications", "preferences"} and not CLIENT_COLUMN & columns
         preference_columns = {column["name"] for column in inspect(engine).get_columns("preferences")}
         assert preference_columns == {"user_hash", "place", "language", "updated_at"}
 
@@ -70,7 +76,7 @@ def test_migrations_run_up_from_empty_and_all_the_way_down(database_url: str) ->
         migrate_to(engine, "base", down=True)
         assert schema(engine) == (set(), set())
         migrate(engine)  # and up again
-        assert version(engine) == "0003" and schema(engine)[1] >= NEW_COLUMNS
+        assert version(engine) == "0004" and schema(engine)[1] >= NEW_COLUMNS | CLIENT_COLUMN
     finally:
         engine.dispose()
 

@@ -58,7 +58,7 @@ def test_migrations_build_the_schema_from_empty_and_run_again_harmlessly(databas
     migrate(engine)
     assert "classifications" in inspect(engine).get_table_names()
     with engine.connect() as connection:
-        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0003"
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0004"
     engine.dispose()
 
 
@@ -280,3 +280,38 @@ def test_forgotten_photos_leave_no_readable_copy_in_the_sqlite_files(tmp_path: P
     own = [piece for piece in pieces if piece not in photos["kept"]]  # not the JPEG headers both share
     assert len(own) > 10 and not [piece for piece in own if piece in still_there]
     engine.dispose()
+
+
+def test_forget_tells_of_answers_kept_under_an_earlier_key(store: FeedbackStore, clock: Clock) -> None:
+    store.register_key("old-key")
+    save_answered(store, "before", "kingsnake")  # ALICE, hashed with the old key
+    clock.advance(days=1)
+    store.register_key("new-key")  # FEEDBACK_SECRET changed: ALICE's id now hashes to something else
+    store.register_key("new-key")  # noted once, from when it was first used
+    alice_now = user_hash("another secret", 555)
+    forgotten = store.forget(alice_now, "new-key")
+    assert (forgotten.answers, forgotten.under_earlier_keys) == (0, 1)
+    save_answered(store, "after", "kingsnake")
+    assert store.forget(BOB, "new-key").under_earlier_keys == 1  # still there: no one can tell whose
+    assert store.forget(ALICE, "old-key").under_earlier_keys == 0  # the first key has no earlier one
+
+
+def test_one_web_client_keeps_at_most_twenty_photos_awaiting_an_answer(
+    store: FeedbackStore, clock: Clock
+) -> None:
+    for index in range(25):
+        clock.advance(seconds=1)
+        store.save_classification(
+            f"w{index}",
+            source="web",
+            user_hash=None,
+            label="coral_snake",
+            best_guess="coral_snake",
+            probabilities=PROBABILITIES,
+            model_version="abc123",
+            picture=photo_with_location(seed=index),
+            client_hash="one client",
+        )
+    with store.engine.connect() as connection:
+        kept = connection.scalar(text("SELECT count(*) FROM classifications WHERE photo IS NOT NULL"))
+    assert kept == PENDING_PHOTOS_PER_USER

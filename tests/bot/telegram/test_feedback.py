@@ -176,6 +176,18 @@ async def test_a_forget_wins_over_a_photo_still_being_answered(
         assert "Right" in later.buttons and len(rows(bot)) == 1
 
 
+async def test_after_the_key_changed_forget_tells_the_truth_about_older_answers(
+    telegram: FakeTelegram, tiny_classifier: Classifier
+) -> None:
+    async with polling_bot(telegram, tiny_classifier, FEEDBACK_SECRET="the first key") as bot:
+        assert (await bot.press(await verdict_for(bot), "Right"))["text"].startswith("Thank you")
+    async with polling_bot(telegram, tiny_classifier, FEEDBACK_SECRET="a new key") as bot:
+        reply = await bot.ask(telegram.command_message(PRIVATE_CHAT, "/forget"))
+        assert "nothing of yours is stored now" not in reply
+        assert "1 answer was saved before this bot's key changed, and I can't tell whose it is" in reply
+        assert len(rows(bot)) == 1
+
+
 async def test_forget_deletes_everything_of_the_user(bot: RunningBot) -> None:
     answered = await verdict_for(bot)
     await bot.press(answered, "Right")
