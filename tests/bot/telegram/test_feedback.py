@@ -274,6 +274,27 @@ async def test_a_database_that_never_answers_delays_no_verdict(
 @pytest.mark.skipif(
     server_binaries() is None, reason="PostgreSQL server binaries (Debian: postgresql) missing"
 )
+async def test_postgres_down_at_start_up_is_set_up_once_it_comes_up(
+    telegram: FakeTelegram, tiny_classifier: Classifier
+) -> None:
+    with postgres_server(server_binaries()) as server:
+        url = server.create_database("feedback")
+        server.stop()
+        async with polling_bot(telegram, tiny_classifier, DATABASE_URL=url) as bot:
+            assert (await verdict_for(bot)).buttons == {}  # answered, without buttons that can't work
+            server.start()
+            for _ in range(40):  # the migration is tried again after 1, 2, 4... seconds
+                verdict = await verdict_for(bot)
+                if verdict.buttons:
+                    break
+                await asyncio.sleep(0.5)
+            assert (await bot.press(verdict, "Right"))["text"].startswith("Thank you")  # no restart
+            assert (await bot.ask(telegram.command_message(PRIVATE_CHAT, "/forget"))).startswith("I deleted")
+
+
+@pytest.mark.skipif(
+    server_binaries() is None, reason="PostgreSQL server binaries (Debian: postgresql) missing"
+)
 async def test_postgres_stopped_mid_run(telegram: FakeTelegram, tiny_classifier: Classifier) -> None:
     with postgres_server(server_binaries()) as server:
         url = server.create_database("feedback")

@@ -1,12 +1,16 @@
 """POST /api/v1/feedback: the web page's Right / Wrong for a classify answer, stored like the bot's."""
 
+import io
 import logging
 from pathlib import Path
 
+import numpy as np
 import pytest
 from aiohttp.test_utils import TestClient
+from PIL import Image
 from sqlalchemy import text
 
+from bot.web.api import CLASSIFY_FEEDBACK
 from feedback import open_engine
 from tests.bot.conftest import free_port
 from tests.bot.web.conftest import ApiClientFactory
@@ -90,3 +94,29 @@ async def test_a_feedback_body_too_large_says_so_without_speaking_of_images(clie
     assert response.status == 413
     error = (await response.json())["error"]
     assert error == {"code": "too_large", "message": "The request body is too large."}
+
+
+async def test_a_flood_of_unanswered_photos_keeps_every_correction_photo(
+    make_client: ApiClientFactory, tmp_path: Path
+) -> None:
+    client = await make_client(API_RATE_LIMIT="1000")
+    client.app[CLASSIFY_FEEDBACK].store.max_photo_bytes = 50_000  # FEEDBACK_MAX_MB's floor is 1 MB: a test
+    for seed in range(3):
+        classification_id = await classified(client, seed=40 + seed)
+        body = {"classification_id": classification_id, "answer": "kingsnake"}
+        assert (await client.post(FEEDBACK, json=body)).status == 200
+    for seed in range(80):  # one client, never answering, with photos that don't compress
+        noise = np.random.default_rng(seed).integers(0, 256, (600, 800, 3), dtype=np.uint8)
+        photo = io.BytesIO()
+        Image.fromarray(noise).save(photo, "JPEG", quality=95)
+        assert (await client.post(CLASSIFY, data=upload(photo.getvalue()))).status == 200
+    engine = open_engine(f"sqlite:///{tmp_path / 'data' / 'feedback.sqlite3'}")
+    with engine.connect() as connection:
+        answered = connection.scalar(
+            text("SELECT count(*) FROM classifications WHERE answer IS NOT NULL AND photo IS NOT NULL")
+        )
+        waiting = connection.scalar(
+            text("SELECT count(*) FROM classifications WHERE answer IS NULL AND photo IS NOT NULL")
+        )
+    engine.dispose()
+    assert answered == 3 and waiting <= 20  # the cap took unanswered photos; one client keeps at most 20
