@@ -93,6 +93,10 @@ def privacy(translations: NullTranslations) -> str:
             "to train better models."
         ),
         _(
+            "Storage is capped: when it is full, photos still waiting for an answer go first, then those "
+            'answered "Right", and your corrections last. At most 20 of your photos wait at once.'
+        ),
+        _(
             "Never your name, username or phone number: your Telegram id only as a keyed hash, so the "
             "database alone cannot tell who you are."
         ),
