@@ -7,6 +7,8 @@ never delays a verdict): a value in the database wins, memory fills what it lack
 another process reaches this one's memory only at its restart; the database forgets at once.
 """
 
+from collections.abc import Awaitable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from gettext import NullTranslations
 
@@ -90,23 +92,21 @@ def chosen_in_memory(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Chos
 async def remember_place(context: ContextTypes.DEFAULT_TYPE, user_id: int, place: str) -> None:
     """Keep a place code for `user_id`, in memory at once and in the database when it is up."""
     remembered(context).set(user_id, place=place)
-    feedback = _services(context).feedback
-    if feedback is not None:
-        try:
-            await feedback.remember_place(user_id, place)
-        except FeedbackUnavailable:
-            return  # logged by the service; this process still remembers it
+    if (feedback := _services(context).feedback) is not None:
+        await _kept(feedback.remember_place(user_id, place))
 
 
 async def remember_language(context: ContextTypes.DEFAULT_TYPE, user_id: int, language: str) -> None:
     """Keep a language for `user_id`, in memory at once and in the database when it is up."""
     remembered(context).set(user_id, language=language)
-    feedback = _services(context).feedback
-    if feedback is not None:
-        try:
-            await feedback.remember_language(user_id, language)
-        except FeedbackUnavailable:
-            return
+    if (feedback := _services(context).feedback) is not None:
+        await _kept(feedback.remember_language(user_id, language))
+
+
+async def _kept(saving: Awaitable[None]) -> None:
+    """The choice kept in the database too; with it down, this process still remembers (the service logs)."""
+    with suppress(FeedbackUnavailable):
+        await saving
 
 
 def _services(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -1,6 +1,6 @@
 """The web app built as the server builds it, behind aiohttp's test client."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack
 from pathlib import Path
 
@@ -63,3 +63,23 @@ async def make_client(tiny_classifier: Classifier, tmp_path: Path) -> AsyncItera
 @pytest.fixture
 async def client(make_client: ApiClientFactory) -> TestClient:
     return await make_client()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[object]:
+    """Headless Chromium (tests/bot/web/test_page.py says which, and skips without it)."""
+    from tests.bot.web.test_page import start_browser
+
+    driver = start_browser(tmp_path / "profile")
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def spanish_browser(tmp_path: Path) -> Iterator[object]:
+    """The same, set to Mexican Spanish."""
+    from tests.bot.web.test_page import start_browser
+
+    driver = start_browser(tmp_path / "profile-es", accept_language="es-MX,es")
+    yield driver
+    driver.quit()

@@ -2,7 +2,6 @@
 
 import asyncio
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,20 +38,6 @@ def start_browser(profile: Path, accept_language: str = "en-US,en") -> object:
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
     return driver
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[object]:
-    driver = start_browser(tmp_path / "profile")
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture
-def spanish_browser(tmp_path: Path) -> Iterator[object]:
-    driver = start_browser(tmp_path / "profile-es", accept_language="es-MX,es")
-    yield driver
-    driver.quit()
 
 
 def read_result(driver) -> dict[str, object]:

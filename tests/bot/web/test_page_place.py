@@ -1,13 +1,12 @@
 """Where the snake was seen, on the page at `/`: chosen in a list, or the browser's own location."""
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.bot.web.conftest import ApiClientFactory
-from tests.bot.web.test_page import CHROMEDRIVER, CHROMIUM, SCREENSHOTS, read_result, start_browser
+from tests.bot.web.test_page import CHROMEDRIVER, CHROMIUM, SCREENSHOTS, read_result
 from tests.tiny_model import draw_photo
 
 browser_tests = pytest.mark.skipif(
@@ -15,20 +14,6 @@ browser_tests = pytest.mark.skipif(
     reason="headless Chromium (Debian: chromium, chromium-driver) missing",
 )
 AUSTIN = {"latitude": 30.2672, "longitude": -97.7431, "accuracy": 50}
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[object]:
-    driver = start_browser(tmp_path / "profile")
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture
-def spanish_browser(tmp_path: Path) -> Iterator[object]:
-    driver = start_browser(tmp_path / "profile-es", accept_language="es-MX,es")
-    yield driver
-    driver.quit()
 
 
 async def test_the_page_offers_the_places_of_the_range_table(make_client: ApiClientFactory) -> None:
