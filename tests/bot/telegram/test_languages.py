@@ -115,3 +115,19 @@ async def test_commands_and_descriptions_are_registered_in_both_languages(webhoo
     assert "911 en México" in profile["setMyDescription", "es"]
     assert profile["setMyShortDescription", "es"].startswith("¿Coralillo o falsa coralillo")
     assert profile["setMyShortDescription", ""].startswith("Coral snake or harmless mimic?")
+
+
+async def test_language_data_not_on_the_keyboard_is_answered_and_changes_nothing(bot: RunningBot) -> None:
+    offer = await bot.telegram.replies_to(
+        await bot.send(command(bot, PRIVATE_CHAT, ENGLISH_USER, "/language"))
+    )
+    for forged in ("language:es\n", "language:xx", "language:es:extra"):
+        update = bot.telegram.button_press(offer, "Español", ENGLISH_USER, data=forged)
+        await bot.deliver(update)
+        await bot.telegram.callback_answer(update["callback_query"]["id"])  # answered: nothing spins
+    assert "Private chat:" in await help_for(bot, command(bot, PRIVATE_CHAT, ENGLISH_USER, "/start"))
+    photo = bot.telegram.photo_message(
+        PRIVATE_CHAT, photo_bytes("coral_snake", seed=4), **{"from": ENGLISH_USER}
+    )
+    reply = await bot.ask(photo)
+    assert reply.startswith("Likely a venomous coral snake")  # the person still gets answers
