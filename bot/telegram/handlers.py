@@ -264,7 +264,8 @@ async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
     update_id = update.update_id if isinstance(update, Update) else None
     error = context.error
     details = "".join(traceback.format_exception(error)) if error is not None else "no exception"
-    logger.error("update %s failed: %s", update_id, details.replace(context.bot.token, "<token>").rstrip())
+    details = details.replace(context.bot.token, "<token>").rstrip()
+    logger.error("update %s failed: %s", update_id, details, extra={"multiline": True})
     if isinstance(update, Update) and update.effective_message is not None:
         translations = chosen_in_memory(update, context).translations
         await update.effective_message.reply_text(failed(translations), do_quote=True)
