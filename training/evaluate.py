@@ -18,6 +18,7 @@ from pathlib import Path
 from model import CLASSES, DEFAULT_MODEL_PATH, LABELS, load_classifier
 from model.classifier import Classifier
 from model.policy import Policy
+from training.boxes import by_box_size, format_box_sizes
 from training.data import class_photos, split_of
 from training.places import format_places, place_report
 from training.predictions import SNAKES, Prediction, percent, share, summarise
@@ -210,6 +211,10 @@ def report_on(
         if scenes[side]:
             report[side]["scenes"] = scene_summary(scenes[side])
             print(format_scenes(report[side]["scenes"]))
+        sizes = by_box_size(predictions)
+        if any(row["photos"] for row in sizes.values()):
+            report[side]["box_sizes"] = sizes
+            print(format_box_sizes(sizes))
     report["places"] = place_report(sides, policy)
     print(format_places(report["places"]))
     return report
