@@ -14,7 +14,6 @@ import secrets
 from contextlib import suppress
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TypeVar
 
 from bot.database_calls import DatabaseCalls, FeedbackUnavailable, retrieved
 from bot.metrics import Metrics
@@ -34,7 +33,6 @@ from feedback import (
 from model import Classified
 
 logger = logging.getLogger(__name__)
-Result = TypeVar("Result")
 MIGRATION_WAIT_SECONDS = 2.0
 """How long start-up waits for the migration (SQLite's takes a tenth of a second); it goes on after."""
 MIGRATION_RETRY_MAX_SECONDS = 30.0

@@ -103,9 +103,15 @@ async def _show_outcome(
     elif outcome is AnswerOutcome.NOT_YOURS:
         await query.answer(words.not_yours(translations), show_alert=True)
     else:
-        if on_its_keyboard(query):  # a forged press must not take a live verdict's buttons away
-            await edited(query.edit_message_reply_markup(None))
-        await query.answer(words.unknown_verdict(translations), show_alert=True)
+        await refuse_unknown(query, translations)
+
+
+async def refuse_unknown(query: CallbackQuery, translations: NullTranslations) -> None:
+    """A press for a verdict gone or never stored: its buttons go (they can't work), and it says why. A
+    forged press (data on none of the message's buttons) must not take a live verdict's buttons away."""
+    if on_its_keyboard(query):
+        await edited(query.edit_message_reply_markup(None))
+    await query.answer(words.unknown_verdict(translations), show_alert=True)
 
 
 def on_its_keyboard(query: CallbackQuery) -> bool:

@@ -18,7 +18,7 @@ from bot.feedback_service import FeedbackUnavailable
 from bot.replies import reply_for
 from bot.telegram import place_words as words
 from bot.telegram.choices import Chosen, chosen_for, remember_place
-from bot.telegram.feedback import edited, offer_feedback
+from bot.telegram.feedback import edited, offer_feedback, refuse_unknown
 from bot.telegram.services import SERVICES, Services
 from feedback import AnswerOutcome, StoredVerdict
 from model import Classified, Verdict
@@ -123,8 +123,7 @@ async def _refuse(query: CallbackQuery, outcome: AnswerOutcome, chosen: Chosen) 
     elif outcome is AnswerOutcome.ALREADY_ANSWERED:
         await query.answer(feedback_replies.already_answered(translations))
     else:
-        await edited(query.edit_message_reply_markup(None))
-        await query.answer(feedback_replies.unknown_verdict(translations), show_alert=True)
+        await refuse_unknown(query, translations)
 
 
 def verdict_of(stored: StoredVerdict) -> Verdict:

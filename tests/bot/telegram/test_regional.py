@@ -147,6 +147,18 @@ async def test_button_data_with_a_trailing_newline_is_answered_and_ignored(regio
     assert bot.telegram.edits == []
 
 
+async def test_a_forged_place_press_for_an_unknown_verdict_leaves_a_live_verdict_alone(
+    regional_bot: RunningBot,
+) -> None:
+    bot = regional_bot
+    verdict = await mimic_verdict(bot)
+    update = bot.telegram.button_press(verdict, "United States", data="seen:" + "x" * 16 + ":US")
+    await bot.deliver(update)
+    answer = await bot.telegram.callback_answer(update["callback_query"]["id"])
+    assert "too old or unknown" in answer["text"]
+    assert verdict.visible_text.startswith(CANT_TELL) and len(verdict.buttons) == 6
+
+
 async def test_answering_right_or_wrong_drops_the_question(regional_bot: RunningBot) -> None:
     bot = regional_bot
     verdict = await mimic_verdict(bot)
