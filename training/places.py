@@ -55,14 +55,12 @@ def place_report(sides: dict[str, list[Prediction]], policy: Policy) -> dict:
     """Per group of places with its own thresholds (and `strict`): its `kingsnake` threshold, and per side
     what the photos from its places get when answered for their place."""
     groups = {"strict": policy.strict, **policy.groups}
+    answered = {side: answered_for_their_place(ps, policy) for side, ps in sides.items()}
     return {
         group: {
             "kingsnake": thresholds.kingsnake,
             "sources": sorted({source_of(p.photo) for ps in sides.values() for p in from_group(ps, group)}),
-            **{
-                side: _summary(from_group(answered_for_their_place(ps, policy), group))
-                for side, ps in sides.items()
-            },
+            **{side: _summary(from_group(ps, group)) for side, ps in answered.items()},
         }
         for group, thresholds in groups.items()
     }
