@@ -64,3 +64,34 @@ def _boxes(data_dir: Path) -> dict[str, list[Box]]:
             for row in csv.DictReader(rows)
             if row.get("boxes")
         }
+
+
+def box_sizes_section(metrics: dict) -> str:
+    """The card's table of snake photos called `no_snake` by box size, per side that has boxed photos."""
+    sides = {
+        name: metrics[side]["box_sizes"]
+        for side, name in BOXED_SIDES.items()
+        if "box_sizes" in metrics.get(side, {})
+    }
+    if not sides:
+        return ""
+    header = (
+        "| share of the photo the snake covers | " + " | ".join(sides) + " |\n|---|" + "---|" * len(sides)
+    )
+    rows = [
+        f"| {name} | " + " | ".join(_cell(table[name]) for table in sides.values()) + " |"
+        for name, _ in SIZES
+    ]
+    return (
+        "## How small a snake it still finds\n\n"
+        "Kept-back snake photos whose data folder boxes the snake (the snake scenes), answered `no_snake`, "
+        "by the share of the photo the largest box covers (training/boxes.py; `python -m training.evaluate` "
+        "prints the same):\n\n" + "\n".join([header, *rows])
+    )
+
+
+BOXED_SIDES = {"validation": "grouped validation", "held_out": "held-out sources"}
+
+
+def _cell(row: dict) -> str:
+    return f"{row['called_no_snake']} of {row['photos']}"

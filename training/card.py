@@ -11,10 +11,12 @@ import json
 from pathlib import Path
 
 from model.verdict import CLASSES, LABELS
+from training.boxes import box_sizes_section
 from training.evaluate import SOURCE_HEADINGS, percent, snakes_called_no_snake, source_cells
 from training.places import places_section
 from training.reports import DEFAULT_REPORTS_DIR
 from training.scenes import SCALES
+from training.targets import targets_section
 from training.thresholds import FLOORS, MARGIN
 from training.variants import variants_section
 
@@ -125,14 +127,15 @@ def render_card(metrics: dict, latency: dict | None, previous_runs: list[dict]) 
         _thresholds_section(metrics),
         places_section(metrics),
         _latency_section(latency) if latency else "## Speed\n\nNot measured: run bench/classify_latency.py.",
-        _targets_section(metrics, latency),
+        targets_section(metrics, latency),
+        box_sizes_section(metrics),
         "## Known limits\n\n" + LIMITS,
         variants_section(metrics, latency),
         "## Reports\n\nIn `model/reports/`: `lr_find_*.png` (where `lr_find` ran), `training_curves.png`, "
         "`history.csv`, `confusion_matrix.png` and `top_losses.png` (grouped validation), `metrics.json` "
         "(both sides, per source), `latency.json`.",
     ]
-    return "\n\n".join(section.rstrip() for section in sections) + "\n"
+    return "\n\n".join(section.rstrip() for section in sections if section) + "\n"
 
 
 SIDES = {"validation": "grouped validation (seen sources)", "held_out": "held-out sources"}
@@ -380,51 +383,6 @@ def _latency_section(latency: dict) -> str:
         "(the other core is its event loop's):\n\n"
         "| photo | count | median ms | p90 ms |\n|---|---|---|---|\n" + rows
     )
-
-
-def _targets_section(metrics: dict, latency: dict | None) -> str:
-    held_out, validation = metrics.get("held_out"), metrics["validation"]
-    targets = []
-    if held_out:
-        targets += [
-            (
-                "held-out: dangerous misses",
-                "0",
-                held_out["dangerous_misses"],
-                held_out["dangerous_misses"] == 0,
-            ),
-            _at_most("held-out: snake photos uncertain", held_out["uncertain_share_of_snake_photos"], 0.10),
-            _at_least("held-out: no_snake photos labelled no_snake", held_out["no_snake_kept"], 0.90),
-            _at_least("held-out: coral vs mimic", held_out["coral_vs_kingsnake_accuracy"], 0.95),
-        ]
-    targets += [
-        _at_least("grouped: coral vs mimic", validation["coral_vs_kingsnake_accuracy"], 0.97),
-        _at_least("grouped: four-class accuracy", validation["accuracy"], 0.96),
-    ]
-    if latency:
-        size = latency["model_file_mb"]
-        targets.append(("model file", "<= 25 MB", f"{size} MB", size <= 25))
-        if "baseline" in latency:
-            ratio = (
-                latency["data_set_photo"]["median_ms"] / latency["baseline"]["data_set_photo"]["median_ms"]
-            )
-            targets.append(
-                ("median latency against the model before", "<= 1.3x", f"{ratio:.2f}x", ratio <= 1.3)
-            )
-    rows = [f"| {name} | {goal} | {value} | {_met(reached)} |" for name, goal, value, reached in targets]
-    return "## Targets\n\n| target | goal | measured | |\n|---|---|---|---|\n" + "\n".join(rows)
-
-
-def _at_least(name: str, value: float | None, least: float) -> tuple[str, str, str, bool]:
-    return name, f">= {least:.0%}", percent(value), value is not None and value >= least
-
-
-def _at_most(name: str, value: float | None, most: float) -> tuple[str, str, str, bool]:
-    return name, f"<= {most:.0%}", percent(value), value is not None and value <= most
-
-
-def _met(reached: bool) -> str:
-    return "met" if reached else "**missed**"
 
 
 def _table(counts: dict[str, dict[str, int]], columns: tuple[str, ...]) -> str:

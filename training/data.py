@@ -6,6 +6,7 @@ rotates, zooms, warps and changes brightness and contrast; it never shifts hue, 
 bands is what tells a coral snake from a kingsnake.
 """
 
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ import numpy as np
 
 from model.compat import ensure_torchvision_importable
 from model.verdict import CLASSES
+from training.crops import crop_views
 from training.scenes import PasteIntoScenes
 from training.split import Split, split_photos
 
@@ -34,6 +36,10 @@ from fastai.vision.all import (  # noqa: E402
 )
 
 DEFAULT_DATA_DIR = Path("../shared/data/snakes")
+SCENES_DATA_DIR = Path("../shared/data/snake-scenes")
+"""The second data folder: snakes that are not the subject (with boxes), and coloured cables."""
+CROPS_DIR = Path("build/box-crops")
+"""Where the crops around the boxed snakes (training/crops.py) are written for training."""
 IMAGE_SIZE = 256
 """The shipped model's input: at 176 px a small snake in a wide scene loses its bands (model/MODEL.md)."""
 NORMALISATION = ([0.5] * 3, [0.5] * 3)
@@ -65,10 +71,21 @@ def snake_datablock(
 
 
 def class_photos(data_dirs: Sequence[Path]) -> list[Path]:
-    """Every photo in the class folders of `data_dirs` (the data set, and perhaps a feedback export)."""
+    """Every photo in the class folders of `data_dirs` (the data set, the snake scenes, perhaps a feedback
+    export); a folder that is not there is skipped with a warning, so the scenes stay optional."""
     return sorted(
-        photo for data_dir in data_dirs for photo in get_image_files(data_dir) if photo.parent.name in CLASSES
+        photo
+        for data_dir in present(data_dirs)
+        for photo in get_image_files(data_dir)
+        if photo.parent.name in CLASSES
     )
+
+
+def present(data_dirs: Sequence[Path]) -> list[Path]:
+    missing = [data_dir for data_dir in data_dirs if not data_dir.is_dir()]
+    for data_dir in missing:
+        warnings.warn(f"no data folder at {data_dir}: skipped", stacklevel=3)
+    return [data_dir for data_dir in data_dirs if data_dir not in missing]
 
 
 def snake_dataloaders(
@@ -81,6 +98,8 @@ def snake_dataloaders(
     split: str = "sources",
     epoch_photos: int | None = None,
     scenes: float = 0.0,
+    box_crops: Sequence[float] = (),
+    seed: int = 0,
 ) -> DataLoaders:
     """DataLoaders over the class folders of `data_dirs`, trained and validated as `split` says.
 
@@ -92,9 +111,12 @@ def snake_dataloaders(
     `balance` > 0 draws training photos with weights `class size ** -balance` (see `sampling_weights`);
     `epoch_photos` draws that many a epoch (with replacement) instead of as many as there are.
     `scenes` is the share of training photos pasted into a no-snake photo (training/scenes.py).
+    `box_crops` are the scales of the crops around boxed training photos' snakes (training/crops.py),
+    placed by `seed`; they train only.
     """
     sides = split_of(data_dirs, split)
-    photos = sorted([*sides.training, *sides.validation])
+    crops = crop_views(sides.training, CROPS_DIR / f"seed-{seed}", seed, box_crops) if box_crops else []
+    photos = sorted([*sides.training, *crops, *sides.validation])
     block = snake_datablock(set(sides.validation), size, normalisation, augment, scenes)
     if not balance and not epoch_photos:
         return block.dataloaders(photos, bs=batch_size, num_workers=0)

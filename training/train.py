@@ -25,7 +25,8 @@ import torch
 from model.classifier import DEFAULT_MODEL_PATH
 from model.compat import ensure_torchvision_importable
 from model.compile import compile_learner_file
-from training.data import DEFAULT_DATA_DIR, IMAGE_SIZE, snake_dataloaders, split_of
+from training.crops import CONTEXTS
+from training.data import DEFAULT_DATA_DIR, IMAGE_SIZE, SCENES_DATA_DIR, snake_dataloaders, split_of
 from training.detector import add_snake_detector, remove_detector
 from training.distill import KeepImageNetKnowledge
 from training.reports import (
@@ -61,6 +62,7 @@ RECIPE_ARGUMENTS = (
     "epoch_photos",
     "distillation",
     "scenes",
+    "box_crops",
 )
 """The command-line choices recorded in metrics.json (and so in the model card) as they were given."""
 HEAD_CEILING, UNFROZEN_CEILING = 1e-2, 1e-3
@@ -72,7 +74,15 @@ def dataloaders_for(args: argparse.Namespace, augment: bool = True) -> DataLoade
     arch = ARCHITECTURES[args.arch]
     normalisation = (list(arch.mean), list(arch.std))
     sampling = (
-        {"balance": args.balance, "epoch_photos": args.epoch_photos, "scenes": args.scenes} if augment else {}
+        {
+            "balance": args.balance,
+            "epoch_photos": args.epoch_photos,
+            "scenes": args.scenes,
+            "box_crops": args.box_crops,
+            "seed": args.seed,
+        }
+        if augment
+        else {}
     )
     return snake_dataloaders(
         args.data_dirs, args.size, args.batch_size, normalisation, augment, split=args.split, **sampling
@@ -165,6 +175,7 @@ def train(args: argparse.Namespace) -> tuple[Learner, dict]:
     save_interpretation(learner, reports)
     recipe = {
         **{name: getattr(args, name) for name in RECIPE_ARGUMENTS},
+        "data_folders": [data_dir.name for data_dir in args.data_dirs],
         "start_from": str(args.start_from) if args.start_from else None,
         "training_photos": len(dls.train_ds),
         "validation_photos": len(dls.valid_ds),
@@ -196,8 +207,9 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         "data_dirs",
         type=Path,
         nargs="*",
-        default=[DEFAULT_DATA_DIR],
-        help="folders with a folder per class: the data set, and perhaps exports of users' feedback",
+        default=[DEFAULT_DATA_DIR, SCENES_DATA_DIR],
+        help="folders with a folder per class: the data set, the snake scenes, perhaps exports of users' "
+        "feedback",
     )
     parser.add_argument("--split", choices=SCHEMES, default="sources", help="what validation holds back")
     parser.add_argument(
@@ -214,6 +226,14 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         type=float,
         default=0.0,
         help="share of each training batch pasted, shrunk, into its no-snake photos (training/scenes.py)",
+    )
+    parser.add_argument(
+        "--box-crops",
+        type=float,
+        nargs="*",
+        default=list(CONTEXTS),
+        help="sides, as multiples of the box, of the crops around boxed snakes trained on as extra views "
+        "(training/crops.py); none: no crops",
     )
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="lite0")
     parser.add_argument("--size", type=int, default=IMAGE_SIZE, help="square input side in pixels")

@@ -36,6 +36,22 @@ def write_photo_folder(root: Path, photos_per_class: int) -> Path:
     return root
 
 
+def write_scenes_folder(root: Path) -> Path:
+    """A second data folder like ../shared/data/snake-scenes: boxed snakes in scenes, and cables."""
+    rows = ["file,class,origin,boxes"]
+    for index in range(6):
+        for name, prefix, boxes in (
+            ("other_snake", "scene", '"[[0.1, 0.2, 0.3, 0.4]]"'),
+            ("no_snake", "cable", ""),
+        ):
+            (root / name).mkdir(parents=True, exist_ok=True)
+            file = f"{name}/{prefix}_{index}.jpg"
+            random_picture(5000 + 10 * index + len(name), size=(120, 90)).save(root / file, quality=95)
+            rows.append(f"{file},{name},generated,{boxes}")
+    (root / "SOURCES.csv").write_text("\n".join(rows) + "\n")
+    return root
+
+
 @pytest.fixture
 def photo_folder(tmp_path: Path) -> Path:
     return write_photo_folder(tmp_path / "photos", photos_per_class=10)

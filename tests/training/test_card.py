@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from training.boxes import SIZES
 from training.card import render_card
 from training.evaluate import percent
 
@@ -137,3 +138,33 @@ def test_the_card_keeps_every_measured_variant_in_one_table_the_shipped_model_fi
 
 def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def test_the_card_holds_the_kept_back_scene_snakes_to_being_answered_as_snakes() -> None:
+    metrics = shipped_metrics()
+    for side in ("validation", "held_out"):
+        sources = metrics[side]["by_source"]
+        scene = {
+            **next(iter(sources.values())),
+            "photos_per_class": {"other_snake": 30},
+            "dangerous_misses": 1,
+        }
+        metrics[side] = {**metrics[side], "by_source": {**sources, "scene": scene}}
+    card = render_card(metrics, None, [])
+    assert "| kept-back scene snakes answered as a snake | all | 58 of 60 | **missed** |" in card
+    for side in ("validation", "held_out"):
+        del metrics[side]["by_source"]["scene"]
+    assert "kept-back scene snakes" not in render_card(metrics, None, [])
+
+
+def test_the_card_shows_how_small_a_snake_is_missed_where_photos_have_boxes() -> None:
+    metrics = shipped_metrics()
+    sizes = {name: {"photos": 10, "called_no_snake": 0, "share": 0.0} for name, _ in SIZES}
+    sizes["under 5%"] = {"photos": 4, "called_no_snake": 1, "share": 0.25}
+    metrics["held_out"] = {**metrics["held_out"], "box_sizes": sizes}
+    section = render_card(metrics, None, []).split("## How small a snake it still finds")[1].split("\n## ")[0]
+    assert "| share of the photo the snake covers | held-out sources |" in section
+    assert "| under 5% | 1 of 4 |" in section and "| over 25% | 0 of 10 |" in section
+    for side in ("validation", "held_out"):
+        metrics[side].pop("box_sizes", None)
+    assert "## How small a snake" not in render_card(metrics, None, [])

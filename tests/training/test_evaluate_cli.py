@@ -9,6 +9,7 @@ import pytest
 from model import CLASSES, Thresholds
 from model.classifier import thresholds_path_for
 from model.policy import Policy
+from tests.training.conftest import write_scenes_folder
 from training.evaluate import main
 from training.sources import source_of
 from training.thresholds import main as choose
@@ -64,3 +65,20 @@ def test_rechoosing_thresholds_updates_the_report_and_keeps_the_recipe(
     assert report["thresholds"] == asdict(chosen)
     assert report["validation"]["photos"] == 8 and report["validation"]["dangerous_misses"] == 0
     assert set(report["thresholds_check"]) == {source_of(photo) for photo in photo_folder.glob("*/*.jpg")}
+
+
+def test_thresholds_are_chosen_with_the_kept_back_scenes_and_report_them_by_box_size(
+    tiny_model_with_thresholds: Path, photo_folder: Path, tmp_path: Path
+) -> None:
+    """The second folder's kept-back snake scenes are among the photos the thresholds must protect."""
+    scenes = write_scenes_folder(tmp_path / "scenes")
+    metrics_file = tmp_path / "metrics.json"
+    model = str(tiny_model_with_thresholds)
+    choose([str(photo_folder), str(scenes), "--model", model, "--metrics", str(metrics_file)])
+    report = json.loads(metrics_file.read_text())
+    scenes_kept_back = [report[side]["by_source"].get("scene") for side in ("validation", "held_out")]
+    scenes_kept_back = [row for row in scenes_kept_back if row]
+    assert sum(row["photos_per_class"]["other_snake"] for row in scenes_kept_back) >= 2
+    assert all(row["dangerous_misses"] == 0 for row in scenes_kept_back)
+    assert report["held_out"]["box_sizes"]["under 5%"]["photos"] == 2  # a quarter of 6; each box 4%
+    assert {"scene", "cable"} <= set(report["thresholds_check"])

@@ -8,6 +8,8 @@ from pathlib import Path
 from PIL import Image
 
 from model import load_classifier
+from tests.training.conftest import write_scenes_folder
+from training.data import split_of
 from training.train import main
 
 LOAD_IN_A_FRESH_PROCESS = """
@@ -23,6 +25,7 @@ print(verdict.label)
 
 def test_trains_exports_and_reports(photo_folder: Path, tmp_path: Path) -> None:
     model_path, reports = tmp_path / "snakes.pkl", tmp_path / "reports"
+    scenes = write_scenes_folder(tmp_path / "scenes")
     arguments = [
         "--size",
         "64",
@@ -41,7 +44,7 @@ def test_trains_exports_and_reports(photo_folder: Path, tmp_path: Path) -> None:
         "--scenes",
         "0.5",
     ]
-    main([str(photo_folder), *arguments, "--output", str(model_path), "--reports", str(reports)])
+    main([str(photo_folder), str(scenes), *arguments, "--output", str(model_path), "--reports", str(reports)])
 
     assert model_path.stat().st_size < 25_000_000
     policy = json.loads(model_path.with_suffix(".policy.json").read_text())
@@ -55,11 +58,17 @@ def test_trains_exports_and_reports(photo_folder: Path, tmp_path: Path) -> None:
     ):
         assert (reports / report).stat().st_size > 0
     metrics = json.loads((reports / "metrics.json").read_text())
-    assert metrics["validation"]["photos"] == 8
+    assert metrics["training"]["data_folders"] == ["photos", "scenes"]
+    assert metrics["training"]["box_crops"] == [1.5, 3.0]
+    trained = split_of([photo_folder, scenes], "sources").training
+    boxed = [photo for photo in trained if photo.name.startswith("scene_")]
+    assert boxed and metrics["training"]["training_photos"] == len(trained) + 2 * len(boxed)  # two crops each
     assert len(metrics["training"]["history"]) == 2
     assert metrics["training"]["balance"] == 0.5
     assert metrics["training"]["scenes"] == 0.5  # pasting trains; the export below loads without it
-    assert sum(metrics["validation"]["scenes"]["photos_per_class"].values()) == 8
+    assert (
+        sum(metrics["validation"]["scenes"]["photos_per_class"].values()) == metrics["validation"]["photos"]
+    )
 
     photo = next(photo_folder.glob("coral_snake/*.jpg"))
     loaded = subprocess.run(
