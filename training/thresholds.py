@@ -37,8 +37,10 @@ from training.sources import source_of
 from training.split import SCHEMES
 
 MARGIN = 0.02
-SNAKE_GATES = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
-"""Candidate gates on the ImageNet head's snake probability for saying "no snake" (1.0: no gate)."""
+SNAKE_GATES = (*(round(0.01 + 0.005 * step, 3) for step in range(19)), 0.2, 0.3, 0.5, 1.0)
+"""Candidate gates on the ImageNet head's snake probability for saying "no snake" (1.0: no gate): every
+half point up to 0.1, where the odd snake photos that look snake-free sit, so that one of them just
+above a coarse step (0.02, 0.05) cannot wipe out "no snake" for everything between the steps."""
 FLOORS = {"kingsnake": 0.9, "no_snake": 0.5}
 """Never below these, even where validation shows no wrong call to prevent. Calling a snake harmless
 needs 90%: validation photos come from the same web sources as the training photos, users' photos do
