@@ -384,11 +384,11 @@ def _ceiling(ceiling: dict[str, float | None] | None) -> str:
         return ""
     shares = " and ".join(f"{percent(share)} ({SIDES[side]})" for side, share in ceiling.items())
     return (
-        '\nNo other thresholds would do much better. A no-snake photo can be called "no snake" only if '
-        "no kept-back snake photo ranked no_snake first has less ImageNet snake evidence and a surer "
+        '\nHow far any rule on these two signals could go: a no-snake photo can be called "no snake" only '
+        "if no kept-back snake photo ranked no_snake first has less ImageNet snake evidence and a surer "
         f"detector; that leaves at most {shares} of the no-snake photos within reach of any gate and "
-        "threshold, at any margin (`no_snake_ceiling` in training/thresholds.py). More needs a network "
-        "that ranks those snake photos differently.\n"
+        "threshold, or any staircase of them, at any margin (`no_snake_ceiling` in training/thresholds.py). "
+        "More needs a network that ranks those snake photos differently.\n"
     )
 
 
