@@ -82,6 +82,7 @@ def class_photos(data_dirs: Sequence[Path]) -> list[Path]:
 
 
 def present(data_dirs: Sequence[Path]) -> list[Path]:
+    """The folders of `data_dirs` that are there, with a warning for each one that is not."""
     missing = [data_dir for data_dir in data_dirs if not data_dir.is_dir()]
     for data_dir in missing:
         warnings.warn(f"no data folder at {data_dir}: skipped", stacklevel=3)

@@ -26,7 +26,14 @@ from model.classifier import DEFAULT_MODEL_PATH
 from model.compat import ensure_torchvision_importable
 from model.compile import compile_learner_file
 from training.crops import CONTEXTS
-from training.data import DEFAULT_DATA_DIR, IMAGE_SIZE, SCENES_DATA_DIR, snake_dataloaders, split_of
+from training.data import (
+    DEFAULT_DATA_DIR,
+    IMAGE_SIZE,
+    SCENES_DATA_DIR,
+    present,
+    snake_dataloaders,
+    split_of,
+)
 from training.detector import add_snake_detector, remove_detector
 from training.distill import KeepImageNetKnowledge
 from training.reports import (
@@ -175,7 +182,7 @@ def train(args: argparse.Namespace) -> tuple[Learner, dict]:
     save_interpretation(learner, reports)
     recipe = {
         **{name: getattr(args, name) for name in RECIPE_ARGUMENTS},
-        "data_folders": [data_dir.name for data_dir in args.data_dirs],
+        "data_folders": [data_dir.name for data_dir in present(args.data_dirs)],
         "start_from": str(args.start_from) if args.start_from else None,
         "training_photos": len(dls.train_ds),
         "validation_photos": len(dls.valid_ds),
