@@ -154,7 +154,7 @@ def test_the_card_holds_the_kept_back_scene_snakes_to_being_answered_as_snakes()
     assert "| kept-back scene snakes answered as a snake | all | 58 of 60 | **missed** |" in card
     for side in ("validation", "held_out"):
         del metrics[side]["by_source"]["scene"]
-    assert "kept-back scene snakes" not in render_card(metrics, None, [])
+    assert "| kept-back scene snakes answered as a snake |" not in render_card(metrics, None, [])
 
 
 def test_the_card_shows_how_small_a_snake_is_missed_where_photos_have_boxes() -> None:
