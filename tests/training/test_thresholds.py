@@ -83,13 +83,26 @@ def test_the_snake_gate_stops_what_the_snake_head_misses() -> None:
         gated_prediction("no_snake", 0.03, no_snake=0.9),
     ]
     thresholds = choose_thresholds(predictions)
-    assert thresholds.snake_evidence == 0.05  # the tightest gate that lets both no-snake photos through
+    assert thresholds.snake_evidence == 0.035  # the tightest gate that lets both no-snake photos through
     assert thresholds.no_snake == FLOORS["no_snake"]
     decided = [
         Prediction(p.photo, p.truth, decide(p.verdict.probabilities, thresholds, p.verdict.snake_evidence))
         for p in predictions
     ]
     assert [p.verdict.label for p in decided] == ["uncertain", "no_snake", "no_snake"]
+
+
+def test_a_snake_just_above_a_gate_costs_no_more_than_that_half_point() -> None:
+    """A snake photo at 0.041 snake evidence that the detector calls snake-free rules out gates above it:
+    the gate just under it still lets the no-snake photos at 0.036-0.038 through (0.02 and 0.05 alone would
+    not)."""
+    predictions = [
+        gated_prediction("other_snake", 0.041, no_snake=0.99),
+        gated_prediction("no_snake", 0.036, no_snake=0.9),
+        gated_prediction("no_snake", 0.038, no_snake=0.8),
+    ]
+    thresholds = choose_thresholds(predictions)
+    assert thresholds.snake_evidence == 0.04 and thresholds.no_snake == FLOORS["no_snake"]
 
 
 def test_leave_one_source_out_shows_what_other_sources_miss() -> None:
