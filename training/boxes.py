@@ -11,7 +11,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from training.predictions import Prediction, share
+from training.predictions import SIDE_NAMES, Prediction, share
 from training.sources import SOURCES_FILE
 
 Box = tuple[float, float, float, float]
@@ -70,7 +70,7 @@ def box_sizes_section(metrics: dict) -> str:
     """The card's table of snake photos called `no_snake` by box size, per side that has boxed photos."""
     sides = {
         name: metrics[side]["box_sizes"]
-        for side, name in BOXED_SIDES.items()
+        for side, name in SIDE_NAMES.items()
         if "box_sizes" in metrics.get(side, {})
     }
     if not sides:
@@ -88,9 +88,6 @@ def box_sizes_section(metrics: dict) -> str:
         "by the share of the photo the largest box covers (training/boxes.py; `python -m training.evaluate` "
         "prints the same):\n\n" + "\n".join([header, *rows])
     )
-
-
-BOXED_SIDES = {"validation": "grouped validation", "held_out": "held-out sources"}
 
 
 def _cell(row: dict) -> str:

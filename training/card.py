@@ -16,6 +16,7 @@ from training.evaluate import SOURCE_HEADINGS, percent, snakes_called_no_snake, 
 from training.places import places_section
 from training.reports import DEFAULT_REPORTS_DIR
 from training.scenes import SCALES
+from training.sources import trained_on_scenes
 from training.targets import targets_section
 from training.thresholds import FLOORS, MARGIN
 from training.variants import variants_section
@@ -154,7 +155,7 @@ def _data_section(metrics: dict) -> str:
         + ", ".join(f"{name} {count}" for name, count in summary["photos_per_class"].items())
         for side, summary in _sides(metrics).items()
     )
-    scenes = "snake-scenes" in metrics["training"].get("data_folders", [])
+    scenes = trained_on_scenes(metrics["training"])
     return (
         "## Data\n\n"
         f"`../shared/data/snakes` (see its README){SCENES_FOLDER if scenes else ''}, split by "

@@ -17,6 +17,7 @@ from model.compat import ensure_torchvision_importable
 from model.verdict import CLASSES
 from training.crops import crop_views
 from training.scenes import PasteIntoScenes
+from training.sources import SCENES_FOLDER
 from training.split import Split, split_photos
 
 ensure_torchvision_importable()
@@ -36,7 +37,7 @@ from fastai.vision.all import (  # noqa: E402
 )
 
 DEFAULT_DATA_DIR = Path("../shared/data/snakes")
-SCENES_DATA_DIR = Path("../shared/data/snake-scenes")
+SCENES_DATA_DIR = DEFAULT_DATA_DIR.parent / SCENES_FOLDER
 """The second data folder: snakes that are not the subject (with boxes), and coloured cables."""
 CROPS_DIR = Path("build/box-crops")
 """Where the crops around the boxed snakes (training/crops.py) are written for training."""

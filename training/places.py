@@ -12,7 +12,7 @@ from pathlib import Path
 from model import Verdict
 from model.places import RHYME_HOLDS, group_of, range_table
 from model.policy import Policy, redecide
-from training.predictions import SNAKES, Prediction, coral_vs_kingsnake_accuracy, percent
+from training.predictions import SIDE_NAMES, SNAKES, Prediction, coral_vs_kingsnake_accuracy, percent
 from training.sources import source_of
 
 SOURCE_REGIONS = {"seed": "US", "field": "US", "br1": "BR", "br2": "BR", "moz": "MZ", "ph": "PH"}
@@ -99,9 +99,6 @@ def _line(summary: dict) -> str:
         f"of {summary['mimics']}, coral snakes called kingsnake {summary['coral_snakes_called_kingsnake']} "
         f"of {summary['coral_snakes']}, dangerous misses {summary['dangerous_misses']}"
     )
-
-
-SIDE_NAMES = {"validation": "grouped validation", "held_out": "held-out sources"}
 
 
 def places_section(metrics: dict) -> str:

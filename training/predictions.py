@@ -9,6 +9,8 @@ from model import CLASSES, DANGEROUS_MISS_LABELS, LABELS, UNCERTAIN, Verdict
 SNAKES = ("coral_snake", "kingsnake", "other_snake")
 VENOMOUS_OR_UNKNOWN = ("coral_snake", "other_snake")
 """Photos that must never be called harmless or snake-free."""
+SIDE_NAMES = {"validation": "grouped validation", "held_out": "held-out sources"}
+"""The kept-back sides of a split (training/split.py) as the reports' tables name them."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from functools import cache
 from pathlib import Path
 
 SOURCES_FILE = "SOURCES.csv"
+SCENES_FOLDER = "snake-scenes"
+"""The second data folder's name: snakes that are not the subject of their photo (boxed), and cables."""
 
 
 def source_of(photo: Path) -> str:
@@ -53,3 +55,8 @@ def _origins(data_dir: Path) -> dict[str, str]:
         return {}
     with table.open(newline="") as rows:
         return {row["file"]: row["origin"] for row in csv.DictReader(rows)}
+
+
+def trained_on_scenes(recipe: dict) -> bool:
+    """Whether the training run `recipe` (metrics.json's `training`) read the snake-scenes folder."""
+    return SCENES_FOLDER in recipe.get("data_folders", [])

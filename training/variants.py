@@ -8,6 +8,7 @@ grouped validation with the held-out sources; "n/a" where a figure was not measu
 from typing import NamedTuple
 
 from training.evaluate import percent
+from training.sources import trained_on_scenes
 
 NOT_MEASURED = "n/a"
 UNMEASURED = (NOT_MEASURED, NOT_MEASURED)
@@ -343,7 +344,7 @@ def shipped_variant(metrics: dict, latency: dict | None) -> Variant:
 
 
 def _scenes(recipe: dict) -> str:
-    if "snake-scenes" not in recipe.get("data_folders", []):
+    if not trained_on_scenes(recipe):
         return ""
     return ", trained with the snake scenes" + (
         " and crops around their boxes" if recipe.get("box_crops") else ""
